@@ -1,0 +1,56 @@
+# СНТ portal. `make help` lists the targets.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install browser run serve worker test lint format bench demo migrate
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/production.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/dev.txt -r requirements/production.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install every pinned requirement
+
+browser: ## Make sure a Chromium exists for browser tests (Debian package, else Playwright's)
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	else $(VENV)/bin/playwright install chromium; fi
+
+migrate: install ## Apply migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo data (idempotent)
+	$(PY) manage.py load_demo
+
+run: demo ## Install, migrate, load demo data, serve at http://127.0.0.1:8000 with a task worker
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py qcluster & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker: install ## Run the django-q2 task worker (qcluster)
+	$(PY) manage.py qcluster
+
+test: install browser ## Install everything and run every test
+	$(VENV)/bin/pytest
+
+lint: install ## ruff check, ruff format --check, makemigrations --check, system check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+format: install ## Reformat the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## Run the benchmarks in tests/perf (ratios against a baseline of the same run)
+	$(VENV)/bin/pytest tests/perf -o python_files='bench_*.py' -s -q

@@ -1,0 +1,16 @@
+from .imports import ImportBatch
+from .ledger import Article, Charge, FeeRate, Payment
+from .plots import Meter, Plot, Reading
+from .tariffs import Tariff
+
+__all__ = [
+    "Article",
+    "Charge",
+    "FeeRate",
+    "ImportBatch",
+    "Meter",
+    "Payment",
+    "Plot",
+    "Reading",
+    "Tariff",
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    """The project itself, as an app only to carry commands that wire the apps (load_demo)."""
+
+    name = "cms"
+    verbose_name = "Сайт"
