@@ -1,0 +1,1 @@
+"""Billing services: writes with rules (accruals, imports) and pure electricity/ledger calculations."""

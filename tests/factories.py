@@ -1,0 +1,114 @@
+"""factory-boy factories for the billing models; tests build only the rows they need."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+
+
+class PlotFactory(DjangoModelFactory):
+    class Meta:
+        model = Plot
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: 1000 + n)
+    street = "5"
+    area = Decimal("7.20")
+    electrified = True
+    has_new_meter = True
+    active = True
+
+
+class MeterFactory(DjangoModelFactory):
+    class Meta:
+        model = Meter
+
+    plot = factory.SubFactory(PlotFactory)
+    kind = Meter.Kind.TWO_ZONE
+    serial = factory.Sequence(lambda n: f"SN{n:06d}")
+    installed_on = None
+    removed_on = None
+
+
+class ImportBatchFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportBatch
+
+    kind = ImportBatch.Kind.READINGS
+    file_name = factory.Sequence(lambda n: f"file-{n}.csv")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    as_of = None
+
+
+class ReadingFactory(DjangoModelFactory):
+    class Meta:
+        model = Reading
+
+    meter = factory.SubFactory(MeterFactory)
+    taken_on = factory.Sequence(lambda n: datetime.date(2000 + n // 12, n % 12 + 1, 1))
+    day = 0
+    night = 0
+    batch = None
+
+
+class TariffFactory(DjangoModelFactory):
+    class Meta:
+        model = Tariff
+        django_get_or_create = ("valid_from",)
+
+    valid_from = datetime.date(2022, 1, 1)
+    single_rate = Decimal("5.93")
+    day_rate = Decimal("6.82")
+    night_rate = Decimal("2.65")
+
+
+class ArticleFactory(DjangoModelFactory):
+    class Meta:
+        model = Article
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Статья {n}")
+    kind = Article.Kind.OTHER
+    year = None
+    sort_order = 0
+
+
+class FeeRateFactory(DjangoModelFactory):
+    class Meta:
+        model = FeeRate
+
+    article = factory.SubFactory(
+        ArticleFactory,
+        name=factory.Sequence(lambda n: f"Членские взносы {n}"),
+        kind=Article.Kind.MEMBERSHIP,
+        year=2022,
+    )
+    basis = FeeRate.Basis.PER_SOTKA
+    rate = Decimal("1000.00")
+    accrue_on = datetime.date(2022, 1, 1)
+
+
+class ChargeFactory(DjangoModelFactory):
+    class Meta:
+        model = Charge
+
+    plot = factory.SubFactory(PlotFactory)
+    article = factory.SubFactory(ArticleFactory)
+    amount = Decimal("7200.00")
+    accrued_on = datetime.date(2022, 1, 1)
+    batch = None
+
+
+class PaymentFactory(DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    plot = factory.SubFactory(PlotFactory)
+    article = factory.SubFactory(ArticleFactory)
+    paid_on = datetime.date(2022, 4, 1)
+    amount = Decimal("1000.00")
+    document = ""
+    batch = None
