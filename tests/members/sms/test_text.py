@@ -1,0 +1,26 @@
+from decimal import Decimal
+
+from members.sms.segments import sms_segments
+from members.sms.text import monthly_sms_text
+
+
+def test_seed_message_for_a_two_zone_plot():
+    text = monthly_sms_text(
+        signature="СНТ Аникино", day=520, night=217, two_zone=True, amount=Decimal("4121.45"), due_day=5
+    )
+    assert text == "СНТ Аникино: T1 520, T2 217. К оплате 4121.45. Оплатить до 5 числа."
+    assert sms_segments(text) == 1
+
+
+def test_single_zone_meter_sends_the_total():
+    text = monthly_sms_text(
+        signature="СНТ Аникино", day=520, night=217, two_zone=False, amount=Decimal("4370.41"), due_day=10
+    )
+    assert text == "СНТ Аникино: T 737. К оплате 4370.41. Оплатить до 10 числа."
+
+
+def test_several_plots_name_the_plot_and_money_has_two_decimals():
+    text = monthly_sms_text(
+        signature="СНТ Аникино", day=2, night=0, two_zone=True, amount=Decimal("13.6"), due_day=5, plot_number=270
+    )
+    assert text == "СНТ Аникино, уч. 270: T1 2, T2 0. К оплате 13.60. Оплатить до 5 числа."
