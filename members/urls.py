@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from members.views import profile
 
 app_name = "cabinet"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", profile.profile, name="profile"),
+    path("edit/", profile.edit, name="edit"),
+]

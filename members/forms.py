@@ -1,0 +1,113 @@
+"""Forms of the member's side: allauth's login and signup in the partnership's words, and the
+«Изменить регистрационные данные» form."""
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+
+from members import selectors
+from members.phones import normalize_phone
+from members.plotlist import parse_plot_numbers
+
+LOGIN_HINT = "например, 123"
+LOGIN_HELP = "Если у вас несколько участков — номер наименьшего."
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Номер участка (логин)"
+        login.help_text = LOGIN_HINT
+        login.widget.attrs.update({"placeholder": LOGIN_HINT, "inputmode": "numeric", "autocomplete": "username"})
+        login.error_messages["required"] = "Введите номер участка."
+        self.fields["password"].label = "Пароль"
+        self.fields["password"].help_text = ""
+        self.fields["password"].widget.attrs["placeholder"] = ""
+        self.fields["password"].error_messages["required"] = "Введите пароль."
+
+
+class SignupForm(AllauthSignupForm):
+    consent = forms.BooleanField(
+        label="Я даю согласие на обработку моих персональных данных",
+        required=True,
+        error_messages={"required": "Без согласия на обработку персональных данных регистрация невозможна."},
+    )
+
+    field_order = ["username", "email", "password1", "password2", "consent"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "username": "Номер участка",
+            "email": "Адрес электронной почты",
+            "password1": "Пароль",
+            "password2": "Подтвердить пароль",
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
+            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["username"].help_text = "Если участков несколько — номер наименьшего, например для 123,124 — 123."
+        self.fields["username"].widget.attrs["inputmode"] = "numeric"
+        self.fields[
+            "password1"
+        ].help_text = "Не менее 6 знаков: латинские буквы, цифры и знаки; не только цифры; не номер участка."
+
+    def clean_username(self) -> str:
+        value = (self.cleaned_data.get("username") or "").strip()
+        if not value.isdigit() or int(value) <= 0:
+            raise forms.ValidationError("Номер участка — это число, например 123.", code="not_a_number")
+        number = int(value)
+        if selectors.unknown_plot_numbers(numbers=[number]):
+            raise forms.ValidationError(
+                f"Участка № {number} нет в реестре товарищества. Проверьте номер или напишите правлению.",
+                code="unknown_plot",
+            )
+        self.cleaned_data["username"] = str(number)
+        return super().clean_username()
+
+
+class RegistrationDataForm(forms.Form):
+    plots = forms.CharField(
+        label="Номера участков",
+        required=False,
+        max_length=500,
+        help_text="В любом порядке, через запятую, без пробелов, например 269,270.",
+    )
+    owner_name = forms.CharField(label="ФИО владельца", required=False, max_length=255)
+    contact_persons = forms.CharField(
+        label="Контактные лица",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Кто ещё может говорить от имени владельца: ФИО, кем приходится, телефон.",
+    )
+    phone = forms.CharField(
+        label="Мобильный телефон",
+        required=False,
+        max_length=32,
+        help_text="89991234567 — без плюсов, без пробелов, без тире, только цифры, начиная с 8.",
+        widget=forms.TextInput(attrs={"placeholder": "89991234567", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    sms_consent = forms.BooleanField(label="Согласен получать SMS с показаниями и суммой к оплате", required=False)
+
+    def clean_plots(self) -> list[int]:
+        numbers = parse_plot_numbers(self.cleaned_data["plots"])
+        unknown = selectors.unknown_plot_numbers(numbers=numbers)
+        if unknown:
+            listed = ", ".join(str(n) for n in unknown)
+            word = "Участка" if len(unknown) == 1 else "Участков"
+            raise forms.ValidationError(
+                f"{word} {listed} нет в реестре товарищества. Проверьте номера или напишите правлению.",
+                code="unknown_plot",
+            )
+        return numbers
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sms_consent") and not cleaned.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "Чтобы получать SMS, укажите мобильный телефон.")
+        return cleaned

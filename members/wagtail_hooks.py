@@ -1,0 +1,32 @@
+from django.urls import path, reverse
+from django.views.generic import RedirectView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from members.admin_views import ClaimsView, can_review_claims
+
+
+class ClaimsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_review_claims(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    # Registered before Wagtail's own login/ and password_reset/ and wrapped in its admin-access
+    # check: a visitor is sent to the allauth login (rate limits, confirmed email), a signed-in
+    # staff member goes on to the dashboard. The admin has no second door.
+    return [
+        path("claims/", ClaimsView.as_view(), name="members_claims"),
+        path("login/", RedirectView.as_view(pattern_name="wagtailadmin_home"), name="members_admin_login"),
+        path(
+            "password_reset/",
+            RedirectView.as_view(pattern_name="account_reset_password"),
+            name="members_admin_password_reset",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_claims_menu_item():
+    return ClaimsMenuItem("Заявки на участки", reverse("members_claims"), icon_name="user", order=850)
