@@ -1,0 +1,147 @@
+"""Accrual of a year's fees from the fee rates, as Charge rows of every active plot."""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from billing.models import Article, Charge, FeeRate, ImportBatch, Plot
+from billing.services.electricity import to_kopecks
+
+
+@dataclass(frozen=True)
+class ArticleAccrual:
+    article: str
+    accrued_on: datetime.date
+    plots: int
+    amount: Decimal
+    skipped: int
+
+
+@dataclass(frozen=True)
+class AccrualResult:
+    """`created`/`updated`/`unchanged` count Charge rows; `skipped` are per-сотка fees of plots
+    without an area. `batch` is None when nothing changed or on a dry run."""
+
+    articles: tuple[ArticleAccrual, ...]
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    batch: ImportBatch | None
+    dry_run: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def fee_amount(*, fee_rate: FeeRate, plot: Plot) -> Decimal:
+    """Per сотка: rate × area rounded to kopecks half-up; per plot: the rate."""
+    if fee_rate.basis == FeeRate.Basis.PER_PLOT:
+        return fee_rate.rate
+    return to_kopecks(fee_rate.rate * plot.area)
+
+
+def _fee_rates(*, year: int | None, article: Article | None):
+    rates = FeeRate.objects.select_related("article").order_by("accrue_on", "article__name")
+    if article is not None:
+        rates = rates.filter(article=article)
+    if year is not None:
+        rates = rates.filter(Q(article__year=year) | Q(article__year__isnull=True, accrue_on__year=year))
+    return rates
+
+
+@transaction.atomic
+def fees_accrue(
+    *, year: int | None = None, article: Article | None = None, uploaded_by=None, dry_run: bool = False
+) -> AccrualResult:
+    """Accrue the fees of `year` (an article's year, else its accrual date's year), or of one
+    article, or all of them, to every active plot.
+
+    Idempotent: a charge is keyed by (plot, article, accrual date) and only a new or changed
+    amount is written; the ImportBatch recording a run is made only when something changed.
+    """
+    # lock the rates so two concurrent runs don't race on the same charges
+    rates = list(_fee_rates(year=year, article=article).select_for_update(of=("self",)))
+    plots = list(Plot.objects.filter(active=True).order_by("number"))
+    existing = {
+        (c.plot_id, c.article_id, c.accrued_on): c
+        for c in Charge.objects.filter(article__in=[r.article_id for r in rates], plot__active=True)
+    }
+
+    new: list[Charge] = []
+    changed: list[tuple[Charge, Decimal]] = []
+    unchanged = skipped = 0
+    summary = []
+    for rate in rates:
+        count, total, rate_skipped = 0, Decimal("0.00"), 0
+        for plot in plots:
+            if rate.basis == FeeRate.Basis.PER_SOTKA and not plot.area:
+                rate_skipped += 1
+                continue
+            amount = fee_amount(fee_rate=rate, plot=plot)
+            count, total = count + 1, total + amount
+            charge = existing.get((plot.pk, rate.article_id, rate.accrue_on))
+            if charge is None:
+                new.append(Charge(plot=plot, article=rate.article, amount=amount, accrued_on=rate.accrue_on))
+            elif charge.amount != amount:
+                changed.append((charge, amount))
+            else:
+                unchanged += 1
+        skipped += rate_skipped
+        summary.append(ArticleAccrual(rate.article.name, rate.accrue_on, count, total, rate_skipped))
+
+    batch = None
+    label = article.name if article is not None else (f"взносы {year}" if year else "все взносы")
+    if (new or changed) and not dry_run:
+        numbers = {p.pk: p.number for p in plots}
+        names = {r.article_id: r.article.name for r in rates}
+        changes = [(c.plot.number, c.article.name, c.accrued_on, None, c.amount) for c in new] + [
+            (numbers[c.plot_id], names[c.article_id], c.accrued_on, c.amount, amount) for c, amount in changed
+        ]
+        batch = _record_batch(changes=changes, unchanged=unchanged, uploaded_by=uploaded_by, label=label)
+        for charge in new:
+            charge.batch = batch
+        Charge.objects.bulk_create(new, batch_size=500)
+        for charge, amount in changed:
+            charge.amount, charge.batch = amount, batch
+        Charge.objects.bulk_update([c for c, _ in changed], ["amount", "batch"], batch_size=500)
+
+    return AccrualResult(
+        articles=tuple(summary),
+        created=len(new),
+        updated=len(changed),
+        unchanged=unchanged,
+        skipped=skipped,
+        batch=batch,
+        dry_run=dry_run,
+    )
+
+
+def _record_batch(*, changes: list[tuple], unchanged: int, uploaded_by, label: str) -> ImportBatch:
+    """An accrual has no file: its sha256 is of the changes it makes and the moment it makes
+    them. The same changes can recur (a charge deleted and accrued again), so the content
+    alone would break the unique (kind, sha256); a rerun changing nothing makes no batch."""
+    now = timezone.now()
+    lines = sorted(
+        [number, name, accrued_on.isoformat(), "" if old is None else str(old), str(amount)]
+        for number, name, accrued_on, old, amount in changes
+    )
+    canonical = json.dumps({"at": now.isoformat(), "changes": lines}, ensure_ascii=False, sort_keys=True)
+    return ImportBatch.objects.create(
+        kind=ImportBatch.Kind.ACCRUAL,
+        file_name=f"Начисление: {label}"[:255],
+        sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+        uploaded_by=uploaded_by,
+        as_of=timezone.localdate(now),
+        rows_total=len(changes) + unchanged,
+        rows_created=sum(1 for change in changes if change[3] is None),
+        rows_updated=sum(1 for change in changes if change[3] is not None),
+        rows_unchanged=unchanged,
+    )
