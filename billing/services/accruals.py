@@ -40,6 +40,12 @@ class AccrualResult:
     def changed(self) -> bool:
         return bool(self.created or self.updated)
 
+    def __str__(self) -> str:
+        return (
+            f"новых начислений {self.created}, изменено {self.updated}, "
+            f"без изменений {self.unchanged}, пропущено {self.skipped}."
+        )
+
 
 def fee_amount(*, fee_rate: FeeRate, plot: Plot) -> Decimal:
     """Per сотка: rate × area rounded to kopecks half-up; per plot: the rate."""

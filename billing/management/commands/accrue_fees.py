@@ -25,7 +25,4 @@ class Command(BaseCommand):
                 text += f", пропущено без площади {line.skipped}"
             self.stdout.write(text)
         prefix = "Пробный запуск, ничего не записано. Было бы: " if dry_run else "Итого: "
-        self.stdout.write(
-            f"{prefix}новых начислений {result.created}, изменено {result.updated}, "
-            f"без изменений {result.unchanged}, пропущено {result.skipped}."
-        )
+        self.stdout.write(f"{prefix}{result}")

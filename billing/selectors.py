@@ -1,0 +1,182 @@
+"""Read models for the members' cabinet: a fixed number of queries whatever the number of
+plots and months (one per table shown), the arithmetic done by the pure services."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DateField
+from django.db.models.functions import Coalesce, TruncDate
+
+from billing.models import Charge, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from billing.services.electricity import PeriodCost, PlotPeriod, TariffMissing, period_bill, plot_periods
+from billing.services.ledger import ArticleBalance, PlotLedger, plot_ledger_from_rows
+
+STATUS_KINDS = (ImportBatch.Kind.CHARGES, ImportBatch.Kind.PAYMENTS)
+
+
+def _ids(plot_ids: Iterable[int]) -> list[int]:
+    return sorted({int(pk) for pk in plot_ids})
+
+
+def payment_status_date() -> datetime.date | None:
+    """«Статус моих оплат от …»: the latest date of the charges and payments data, that is a
+    batch's `as_of`, or the day it was uploaded when the file gave none."""
+    data_date = Coalesce("as_of", TruncDate("created_at"), output_field=DateField())
+    return (
+        ImportBatch.objects.filter(kind__in=STATUS_KINDS)
+        .annotate(data_date=data_date)
+        .order_by("-data_date")
+        .values_list("data_date", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PlotStatus:
+    """One plot's block of «Статус моих оплат»; the totals make its «Общая информация» row."""
+
+    plot_id: int
+    number: int
+    street: str
+    electrified: bool
+    has_new_meter: bool
+    area: Decimal
+    ledger: PlotLedger
+
+    @property
+    def due(self) -> Decimal:
+        return self.ledger.due
+
+    @property
+    def prepayment(self) -> Decimal:
+        return self.ledger.prepayment
+
+    @property
+    def articles(self) -> tuple[ArticleBalance, ...]:
+        return self.ledger.articles
+
+    @property
+    def electricity_paid(self) -> Decimal:
+        return self.ledger.electricity_paid
+
+    @property
+    def electricity_last_paid_on(self) -> datetime.date | None:
+        return self.ledger.electricity_last_paid_on
+
+
+@dataclass(frozen=True)
+class PaymentStatus:
+    as_of: datetime.date | None
+    plots: tuple[PlotStatus, ...]
+
+
+def payment_status(*, plot_ids: Iterable[int]) -> PaymentStatus:
+    """The plots (by number) with their balances per article: four queries."""
+    ids = _ids(plot_ids)
+    as_of = payment_status_date()
+    if not ids:
+        return PaymentStatus(as_of=as_of, plots=())
+    plots = list(Plot.objects.filter(pk__in=ids).order_by("number"))
+    charges, payments = defaultdict(list), defaultdict(list)
+    for charge in Charge.objects.filter(plot_id__in=ids).select_related("article").order_by():
+        charges[charge.plot_id].append(charge)
+    for payment in Payment.objects.filter(plot_id__in=ids).select_related("article").order_by():
+        payments[payment.plot_id].append(payment)
+    return PaymentStatus(
+        as_of=as_of,
+        plots=tuple(
+            PlotStatus(
+                plot_id=plot.pk,
+                number=plot.number,
+                street=plot.street,
+                electrified=plot.electrified,
+                has_new_meter=plot.has_new_meter,
+                area=plot.area,
+                ledger=plot_ledger_from_rows(plot_id=plot.pk, charges=charges[plot.pk], payments=payments[plot.pk]),
+            )
+            for plot in plots
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ElectricityLine:
+    """A plot's row in a period of «Мое электричество». Without a tariff in force the costs
+    are None and `error` says why, rather than showing a wrong zero."""
+
+    plot_id: int
+    plot_number: int
+    period: PlotPeriod
+    cost: PeriodCost | None
+    owed: Decimal | None
+    error: str = ""
+
+    @property
+    def tariff_missing(self) -> bool:
+        return bool(self.error)
+
+
+@dataclass(frozen=True)
+class PeriodGroup:
+    start: datetime.date
+    end: datetime.date
+    lines: tuple[ElectricityLine, ...]
+
+
+def electricity_periods(*, plot_ids: Iterable[int]) -> list[PeriodGroup]:
+    """Every period of the plots' meters, newest first, one line per plot: three queries."""
+    ids = _ids(plot_ids)
+    if not ids:
+        return []
+    meters = list(Meter.objects.filter(plot_id__in=ids).select_related("plot").order_by("plot__number", "pk"))
+    readings = Reading.objects.filter(meter__plot_id__in=ids).only("meter_id", "taken_on", "day", "night")
+    tariffs = list(Tariff.objects.order_by("valid_from"))
+
+    meters_of, readings_of = defaultdict(list), defaultdict(list)
+    for meter in meters:
+        meters_of[meter.plot_id].append(meter)
+    plot_of_meter = {m.pk: m.plot_id for m in meters}
+    for reading in readings.order_by("meter_id", "taken_on"):
+        if reading.meter_id in plot_of_meter:  # not a meter added since the query above
+            readings_of[plot_of_meter[reading.meter_id]].append(reading)
+
+    groups: dict[tuple[datetime.date, datetime.date], list[ElectricityLine]] = defaultdict(list)
+    for plot_id, plot_meters in meters_of.items():
+        number = plot_meters[0].plot.number
+        for period in plot_periods(plot_id=plot_id, meters=plot_meters, readings=readings_of[plot_id]):
+            try:
+                bill = period_bill(period=period, tariffs=tariffs)
+            except TariffMissing as missing:
+                line = ElectricityLine(plot_id, number, period, cost=None, owed=None, error=str(missing))
+            else:
+                line = ElectricityLine(plot_id, number, period, cost=bill.cost, owed=bill.owed)
+            groups[period.start, period.end].append(line)
+    return [
+        PeriodGroup(start=start, end=end, lines=tuple(sorted(lines, key=lambda line: line.plot_number)))
+        for (start, end), lines in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    plot_number: int
+    taken_on: datetime.date
+    day: int
+    night: int
+    meter_serial: str
+
+
+def plot_readings_rows(*, plot_ids: Iterable[int]) -> list[ReadingRow]:
+    """The plots' readings for a member's CSV/XLSX export, by plot and date: one query."""
+    ids = _ids(plot_ids)
+    if not ids:
+        return []
+    rows = (
+        Reading.objects.filter(meter__plot_id__in=ids)
+        .order_by("meter__plot__number", "taken_on", "meter_id")
+        .values_list("meter__plot__number", "taken_on", "day", "night", "meter__serial")
+    )
+    return [ReadingRow(*row) for row in rows]
