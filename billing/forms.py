@@ -1,0 +1,82 @@
+"""Forms of the treasurer's admin: the import upload and the fee accrual."""
+
+from datetime import date
+from pathlib import PurePath
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
+
+from billing.models import Article, ImportBatch, Meter
+from billing.services.imports import MAX_UPLOAD_BYTES
+
+ALLOWED_EXTENSIONS = ("csv", "xlsx")
+KINDS_WITH_DATE = (ImportBatch.Kind.CHARGES, ImportBatch.Kind.PAYMENTS)
+
+
+class ReadingAdminForm(WagtailAdminModelForm):
+    """Meters are listed as «Счётчик … (уч. N)»: fetch their plots in the same query."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meter"].queryset = Meter.objects.select_related("plot")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Файл",
+        error_messages={"required": "Выберите файл.", "empty": "Файл пуст."},
+    )
+    as_of = forms.DateField(
+        label="Данные на дату",
+        required=False,
+        widget=AdminDateInput,
+        help_text="Дата, на которую составлена выписка; её видят садоводы в «Статус моих оплат от …»",
+        error_messages={"invalid": "Введите дату, например 26.04.2022."},
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["file"].help_text = f"CSV или XLSX, не больше {filesizeformat(MAX_UPLOAD_BYTES)}"
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
+        if kind not in KINDS_WITH_DATE:
+            del self.fields["as_of"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = PurePath(upload.name).suffix.lower().lstrip(".")
+        if extension not in ALLOWED_EXTENSIONS:
+            raise forms.ValidationError("Загрузите файл CSV или XLSX (расширение .csv или .xlsx).")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Файл слишком большой ({filesizeformat(upload.size)}); "
+                f"допустимо не больше {filesizeformat(MAX_UPLOAD_BYTES)}."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("Файл пуст.")
+        return upload
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data.get("as_of")
+        if as_of and as_of > date.today():
+            raise forms.ValidationError("Дата не может быть в будущем.")
+        return as_of
+
+
+class AccrueFeesForm(forms.Form):
+    year = forms.IntegerField(
+        label="Год",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Пусто — все ставки взносов",
+        error_messages={"invalid": "Введите год числом, например 2022."},
+    )
+    article = forms.ModelChoiceField(
+        label="Статья",
+        queryset=Article.objects.filter(fee_rate__isnull=False),
+        required=False,
+        empty_label="Все статьи со ставкой",
+    )
