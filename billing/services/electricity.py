@@ -5,6 +5,7 @@ months without a query per plot.
 """
 
 import datetime
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,19 +146,22 @@ def plot_periods(*, plot_id: int, meters: Sequence[Meter], readings: Iterable[Re
     dates = {s.start.taken_on for s in spans} | {s.end.taken_on for s in spans}
     dates -= _swap_dates(meters, spans)
     # a meter that skipped a reading date merges the periods around it
-    dates = {d for d in dates if not any(s.start.taken_on < d < s.end.taken_on for s in spans)}
+    ordered = sorted(dates)
+    for span in spans:
+        low = bisect_right(ordered, span.start.taken_on)
+        dates.difference_update(ordered[low : bisect_left(ordered, span.end.taken_on, lo=low)])
     bounds = sorted(dates)
 
+    # the earliest and latest dates always stay bounds, so each span falls in one period
+    periods_spans: dict[int, list[_Span]] = defaultdict(list)
+    for span in spans:
+        periods_spans[bisect_right(bounds, span.start.taken_on) - 1].append(span)
+
     periods = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        inside = [s for s in spans if start <= s.start.taken_on and s.end.taken_on <= end]
-        if not inside:
-            continue
+    for index in sorted(periods_spans):
+        start, end, inside = bounds[index], bounds[index + 1], periods_spans[index]
         first = [s.start for s in inside if s.start.taken_on == start]
         last = [s.end for s in inside if s.end.taken_on == end]
-        single = sum(s.end.total - s.start.total for s in inside if not s.two_zone)
-        tz_day = sum(s.end.day - s.start.day for s in inside if s.two_zone)
-        tz_night = sum(s.end.night - s.start.night for s in inside if s.two_zone)
         periods.append(
             PlotPeriod(
                 plot_id=plot_id,
@@ -169,9 +173,9 @@ def plot_periods(*, plot_id: int, meters: Sequence[Meter], readings: Iterable[Re
                 end_night=sum(r.night for r in last),
                 day=sum(s.end.day - s.start.day for s in inside),
                 night=sum(s.end.night - s.start.night for s in inside),
-                single_meter_kwh=single,
-                two_zone_day_kwh=tz_day,
-                two_zone_night_kwh=tz_night,
+                single_meter_kwh=sum(s.end.total - s.start.total for s in inside if not s.two_zone),
+                two_zone_day_kwh=sum(s.end.day - s.start.day for s in inside if s.two_zone),
+                two_zone_night_kwh=sum(s.end.night - s.start.night for s in inside if s.two_zone),
                 two_zone=all(s.two_zone for s in inside),
             )
         )

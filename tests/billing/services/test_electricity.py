@@ -197,3 +197,24 @@ def test_period_bill_of_a_period_without_consumption_costs_nothing():
     bill = period_bill(period=period, tariffs=[tariff])
 
     assert bill.owed == Decimal("0.00") and bill.cost.single == Decimal("0.00")
+
+
+def test_a_first_meter_installed_mid_month_starts_its_own_period():
+    TariffFactory(valid_from=datetime.date(2022, 1, 1))
+    installed = datetime.date(2022, 5, 20)
+    meter = _meter_with(269, [(installed, 0, 0), (JUN, 10, 0)], installed_on=installed)
+
+    (bill,) = _bills(meter)
+
+    assert (bill.period.start, bill.period.end, bill.period.total) == (installed, JUN, 10)
+
+
+def test_a_gap_between_meters_makes_no_empty_period():
+    old = _meter_with(269, [(APR, 0, 0), (MAY, 10, 0)], removed_on=MAY)
+    new = _meter_with(269, [(JUN, 0, 0), (datetime.date(2022, 7, 1), 7, 0)], installed_on=JUN)
+
+    periods = plot_periods(
+        plot_id=old.plot_id, meters=[old, new], readings=Reading.objects.filter(meter__plot_id=old.plot_id)
+    )
+
+    assert [(p.start, p.end, p.total) for p in periods] == [(APR, MAY, 10), (JUN, datetime.date(2022, 7, 1), 7)]
