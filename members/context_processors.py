@@ -7,25 +7,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Page
 
-from billing.models import ImportBatch
+from billing.selectors import payment_status_date
 
 CONSENT_PAGE_SLUG = "soglasie"
-
-
-def _payment_status_date() -> datetime.date | None:
-    """billing's own answer when it has one, else the newest charges/payments batch's date."""
-    try:
-        from billing.selectors import payment_status_date
-    except ImportError:
-        payment_status_date = None
-    if payment_status_date is not None:
-        return payment_status_date()
-    return (
-        ImportBatch.objects.filter(kind__in=[ImportBatch.Kind.CHARGES, ImportBatch.Kind.PAYMENTS], as_of__isnull=False)
-        .order_by("-as_of")
-        .values_list("as_of", flat=True)
-        .first()
-    )
 
 
 class CabinetContext:
@@ -36,7 +20,7 @@ class CabinetContext:
 
     @cached_property
     def payment_status_date(self) -> datetime.date | None:
-        return _payment_status_date()
+        return payment_status_date()
 
     @cached_property
     def plot_label(self) -> str:

@@ -1,0 +1,169 @@
+import logging
+from http import HTTPStatus
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from tests.members.conftest import PASSWORD, link_in_last_mail
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username="269", password=PASSWORD, ip="127.0.0.1", **extra):
+    return client.post("/accounts/login/", {"login": username, "password": password, **extra}, REMOTE_ADDR=ip)
+
+
+def test_login_form_speaks_the_instruction(client):
+    html = client.get("/accounts/login/").content.decode()
+    for text in [
+        "Номер участка (логин)",
+        "например, 123",
+        "Пароль",
+        "Войти",
+        "Зарегистрироваться",
+        "Забыли пароль?",
+        "если у вас несколько участков — номер наименьшего".capitalize(),
+    ]:
+        assert text in html
+    assert 'href="/accounts/signup/"' in html
+    assert 'href="/accounts/password/reset/"' in html
+    assert "Remember" not in html
+
+
+def test_member_logs_in_by_plot_number_and_lands_in_the_cabinet(client, member):
+    response = login(client)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/cabinet/"
+    assert client.get("/cabinet/").status_code == HTTPStatus.OK
+
+
+def test_wrong_password_says_so_in_russian(client, member):
+    response = login(client, password="Wrong-pass1")
+    assert response.status_code == HTTPStatus.OK
+    assert "Неверный номер участка или пароль" in response.content.decode()
+
+
+def test_unverified_member_cannot_reach_the_cabinet(client, make_member, plot_269):
+    make_member(verified=False)
+    response = login(client)
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert client.get("/cabinet/")["Location"].startswith("/accounts/login/")
+    assert mail.outbox, "the confirmation letter is sent again"
+
+
+def test_signed_in_but_unverified_member_sees_the_notice_not_the_data(client, make_member, plot_269):
+    user = make_member(verified=False)
+    client.force_login(user)
+    response = client.get("/cabinet/")
+    assert "Номера ваших участков" not in response.content.decode()
+    assert mail.outbox[-1].to == [user.email]
+    client.post(link_in_last_mail())
+    assert client.get("/cabinet/").status_code == HTTPStatus.OK
+
+
+def test_failed_logins_are_limited_per_plot_number(client, member):
+    for n in range(5):
+        assert login(client, password="Wrong-pass1", ip=f"10.0.0.{n}").status_code == HTTPStatus.OK
+    response = login(client, ip="10.0.1.1")  # even the right password, from a fresh address
+    assert "Слишком много неудачных попыток входа" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_logins_are_limited_per_ip(client, member, make_member):
+    for n in range(10):
+        login(client, username=str(500 + n), password="Wrong-pass1", ip="10.9.9.9")
+    response = login(client, ip="10.9.9.9")
+    assert "Слишком много неудачных попыток входа" in response.content.decode()
+    assert login(client, ip="10.9.9.10")["Location"] == "/cabinet/"
+
+
+def test_login_attempts_are_logged_without_the_password(client, member, caplog):
+    with caplog.at_level(logging.INFO, logger="members.auth"):
+        login(client, password="Secret-wrong9")
+        login(client)
+    records = [r for r in caplog.records if r.name == "members.auth"]
+    messages = [r.getMessage() for r in records]
+    assert any("login failed" in m and "'269'" in m for m in messages)
+    assert any("login ok" in m and "'269'" in m for m in messages)
+    assert not any("Secret-wrong9" in m or PASSWORD in m for m in messages)
+
+
+def test_password_reset_flow(client, member):
+    response = client.post("/accounts/password/reset/", {"email": "member269@example.org"})
+    assert response["Location"] == "/accounts/password/reset/done/"
+    letter = mail.outbox[-1]
+    assert "Восстановление пароля" in letter.subject
+    assert "269" in letter.body
+    key_page = client.get(link_in_last_mail())
+    form_url = key_page["Location"] if key_page.status_code == HTTPStatus.FOUND else link_in_last_mail()
+    done = client.post(form_url, {"password1": "Novyi-2024x", "password2": "Novyi-2024x"})
+    assert done.status_code == HTTPStatus.FOUND
+    client.logout()
+    assert login(client, password="Novyi-2024x")["Location"] == "/cabinet/"
+
+
+def test_reset_for_an_unknown_email_looks_the_same(client, member):
+    known = client.post("/accounts/password/reset/", {"email": "member269@example.org"})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert client.get(unknown["Location"]).content == client.get(known["Location"]).content
+
+
+def test_email_change_waits_for_confirmation_of_the_new_address(member_client, member):
+    page = member_client.get("/accounts/email/").content.decode()
+    assert "Изменить электронную почту или пароль" in page
+    assert 'href="/accounts/password/change/"' in page
+
+    member_client.post("/accounts/email/", {"action_add": "", "email": "new@example.org"})
+    member.refresh_from_db()
+    assert member.email == "member269@example.org"
+    assert EmailAddress.objects.get(user=member, email="new@example.org").verified is False
+    assert mail.outbox[-1].to == ["new@example.org"]
+
+    member_client.post(link_in_last_mail())
+    member.refresh_from_db()
+    assert member.email == "new@example.org"
+    assert list(EmailAddress.objects.filter(user=member).values_list("email", "verified", "primary")) == [
+        ("new@example.org", True, True)
+    ]
+
+
+def test_password_change(member_client, member):
+    response = member_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "Drugoi-2024x", "password2": "Drugoi-2024x"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    member.refresh_from_db()
+    assert member.check_password("Drugoi-2024x")
+
+
+def test_admin_login_goes_through_the_allauth_login(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.post("/admin/login/", {"username": "x", "password": "y"})["Location"].startswith("/accounts/login/")
+    assert client.get("/admin/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("email", ["boss@example.org", ""])
+def test_superuser_made_by_createsuperuser_logs_in_and_reaches_the_admin(client, email):
+    get_user_model().objects.create_superuser(username="boss", email=email, password="Boss-2024x")
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": "boss", "password": "Boss-2024x", "next": "/admin/"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == HTTPStatus.OK
+    assert client.get("/admin/login/")["Location"] == "/admin/"
+    if email:
+        assert EmailAddress.objects.get(user__username="boss").verified
+
+
+def test_staff_who_signed_up_still_needs_a_confirmed_email(client, make_member, plot_269):
+    user = make_member(verified=False)
+    user.is_staff = True
+    user.save()
+    assert login(client)["Location"] == "/accounts/confirm-email/"

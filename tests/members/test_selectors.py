@@ -1,0 +1,38 @@
+import pytest
+
+from members.models import PlotClaim
+from members.selectors import claims_for_review, confirmed_plot_ids
+from tests.factories import PlotFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_confirmed_plot_ids_only_confirmed_active_own_plots(make_member):
+    mine, pending, rejected, inactive, theirs = (PlotFactory(number=n) for n in (1, 2, 3, 4, 5))
+    inactive.active = False
+    inactive.save()
+    me = make_member(username="1", email="me@example.org")
+    other = make_member(username="5", email="other@example.org")
+    PlotClaim.objects.create(user=me, plot=mine, status="confirmed")
+    PlotClaim.objects.create(user=me, plot=pending, status="pending")
+    PlotClaim.objects.create(user=me, plot=rejected, status="rejected")
+    PlotClaim.objects.create(user=me, plot=inactive, status="confirmed")
+    PlotClaim.objects.create(user=other, plot=theirs, status="confirmed")
+    PlotClaim.objects.create(user=other, plot=pending, status="confirmed")
+
+    assert confirmed_plot_ids(user=me) == [mine.pk]
+    assert confirmed_plot_ids(user=other) == [pending.pk, theirs.pk]
+
+
+def test_confirmed_plot_ids_for_an_anonymous_user_is_empty(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert confirmed_plot_ids(user=AnonymousUser()) == []
+
+
+def test_claims_for_review_puts_pending_first(make_member):
+    user = make_member(email="x@example.org")
+    confirmed = PlotClaim.objects.create(user=user, plot=PlotFactory(number=1), status="confirmed")
+    pending = PlotClaim.objects.create(user=user, plot=PlotFactory(number=2), status="pending")
+    assert list(claims_for_review()) == [pending, confirmed]
+    assert list(claims_for_review(status="confirmed")) == [confirmed]

@@ -1,0 +1,60 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from members.phones import normalize_phone
+from members.plotlist import parse_plot_numbers
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("Ab1!", "не менее 6 знаков"),
+        ("пароль123", "только латинские буквы"),
+        ("abc def1", "только латинские буквы"),
+        ("93847261", "только из цифр"),
+        ("x269abc", "номером участка"),
+        ("password", "слишком распространён"),
+    ],
+)
+def test_each_password_rule_has_its_own_message(password, message):
+    user = get_user_model()(username="269")
+    with pytest.raises(ValidationError) as error:
+        validate_password(password, user)
+    assert any(message in m for m in error.value.messages), error.value.messages
+
+
+def test_good_password_passes():
+    validate_password("Sad-2024x", get_user_model()(username="269"))
+
+
+@pytest.mark.parametrize(
+    "raw", ["89991234567", "+7 999 123-45-67", "8-999-123-45-67", " 8 999 123 45 67 ", "+7(999)1234567", "79991234567"]
+)
+def test_phone_is_normalised_to_11_digits_from_8(raw):
+    assert normalize_phone(raw) == "89991234567"
+
+
+@pytest.mark.parametrize(
+    "raw", ["8999123456", "899912345678", "+1 999 123 45 67", "phone", "8 999 abc 45 67", "84951234567"]
+)
+def test_bad_phone_is_rejected_in_russian(raw):
+    with pytest.raises(ValidationError) as error:
+        normalize_phone(raw)
+    assert "89991234567" in error.value.messages[0]
+
+
+def test_empty_phone_stays_empty():
+    assert normalize_phone("  ") == ""
+
+
+def test_plot_list_forgives_spaces_and_semicolons():
+    assert parse_plot_numbers("269, 270;271  272,269") == [269, 270, 271, 272]
+
+
+def test_plot_list_names_what_is_not_a_number():
+    with pytest.raises(ValidationError) as error:
+        parse_plot_numbers("269,двести,0")
+    assert "«двести»" in error.value.messages[0]
+    assert "«0»" in error.value.messages[0]
