@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Plot
@@ -54,7 +55,7 @@ def fee_amount(*, fee_rate: FeeRate, plot: Plot) -> Decimal:
     return to_kopecks(fee_rate.rate * plot.area)
 
 
-def _fee_rates(*, year: int | None, article: Article | None):
+def _fee_rates(*, year: int | None, article: Article | None) -> QuerySet[FeeRate]:
     rates = FeeRate.objects.select_related("article").order_by("accrue_on", "article__name")
     if article is not None:
         rates = rates.filter(article=article)
@@ -65,7 +66,11 @@ def _fee_rates(*, year: int | None, article: Article | None):
 
 @transaction.atomic
 def fees_accrue(
-    *, year: int | None = None, article: Article | None = None, uploaded_by=None, dry_run: bool = False
+    *,
+    year: int | None = None,
+    article: Article | None = None,
+    uploaded_by: AbstractBaseUser | None = None,
+    dry_run: bool = False,
 ) -> AccrualResult:
     """Accrue the fees of `year` (an article's year, else its accrual date's year), or of one
     article, or all of them, to every active plot.
@@ -130,7 +135,9 @@ def fees_accrue(
     )
 
 
-def _record_batch(*, changes: list[tuple], unchanged: int, uploaded_by, label: str) -> ImportBatch:
+def _record_batch(
+    *, changes: list[tuple], unchanged: int, uploaded_by: AbstractBaseUser | None, label: str
+) -> ImportBatch:
     """An accrual has no file: its sha256 is of the changes it makes and the moment it makes
     them. The same changes can recur (a charge deleted and accrued again), so the content
     alone would break the unique (kind, sha256); a rerun changing nothing makes no batch."""

@@ -21,16 +21,19 @@ def membership():
     return article
 
 
-def test_golden_per_sotka_fee(membership):
+def test_golden_per_sotka_fee(membership, django_user_model):
     plot = PlotFactory(number=269, area=Decimal("7.2"))
+    treasurer = django_user_model.objects.create_user(username="kaznachei", password="x")
 
-    result = fees_accrue(year=2022)
+    result = fees_accrue(year=2022, uploaded_by=treasurer)
 
     charge = Charge.objects.get(plot=plot)
     assert (charge.article, charge.amount, charge.accrued_on) == (membership, Decimal("7200.00"), JAN_2022)
     assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
     assert charge.batch == result.batch
     assert result.batch.kind == ImportBatch.Kind.ACCRUAL and result.batch.rows_created == 1
+    assert result.batch.uploaded_by == treasurer
+    assert str(result) == "новых начислений 1, изменено 0, без изменений 0, пропущено 0."
 
 
 def test_per_sotka_fee_is_rounded_half_up_to_kopecks():
