@@ -167,3 +167,20 @@ def test_staff_who_signed_up_still_needs_a_confirmed_email(client, make_member, 
     user.is_staff = True
     user.save()
     assert login(client)["Location"] == "/accounts/confirm-email/"
+
+
+def test_too_many_logins_from_one_address_get_a_russian_429(client, settings, member):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    for _ in range(2):
+        login(client, password="Wrong-pass1", ip="10.7.7.7")
+    response = login(client, ip="10.7.7.7")
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Слишком много попыток" in response.content.decode()
+
+
+def test_signups_are_limited_per_ip(client, settings, plot_269):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/h/ip"}
+    data = {"username": "269", "email": "a@example.org", "password1": PASSWORD, "password2": PASSWORD, "consent": "on"}
+    client.post("/accounts/signup/", data)
+    client.cookies.clear()
+    assert client.post("/accounts/signup/", {**data, "email": "b@example.org"}).status_code == HTTPStatus.TOO_MANY_REQUESTS
