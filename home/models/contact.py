@@ -6,6 +6,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.forms.utils import get_field_clean_name
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
@@ -16,8 +17,29 @@ SUBMISSIONS_PER_WINDOW = 5
 WINDOW_SECONDS = 10 * 60
 
 
+CYRILLIC_TO_LATIN = str.maketrans(
+    {
+        **dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziiklmnoprstufye", strict=True)),
+        "ж": "zh",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ь": "",
+        "ю": "iu",
+        "я": "ia",
+    }
+)
+
+
 class ContactFormField(AbstractFormField):
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    def get_field_clean_name(self):
+        """Readable Latin keys for Russian labels («Номер участка» → nomer_uchastka), not escape codes."""
+        return get_field_clean_name(self.label.lower().translate(CYRILLIC_TO_LATIN))
 
 
 class ContactPage(AbstractEmailForm):

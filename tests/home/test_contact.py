@@ -1,0 +1,71 @@
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from wagtail.contrib.forms.models import FormSubmission
+
+from home.models.contact import SUBMISSIONS_PER_WINDOW
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = {
+    "vashe_imia": "Иван Петров",
+    "elektronnaia_pochta": "ivan@example.org",
+    "nomer_uchastka": "269",
+    "soobshchenie": "Нет данных по моему участку.",
+}
+
+
+def field_names(page):
+    return [field.clean_name for field in page.form_fields.all()]
+
+
+def test_form_field_names_are_the_expected_ones(site_pages):
+    assert field_names(site_pages.contact) == list(MESSAGE)
+
+
+def test_form_renders_labels_and_consent_link(client, site_pages):
+    html = client.get(site_pages.contact.url).content.decode()
+    assert '<label for="id_vashe_imia">Ваше имя' in html
+    assert '<label for="id_soobshchenie">Сообщение' in html
+    assert f'href="{site_pages.consent.url}">обработку персональных данных</a>' in html
+    assert 'name="website"' in html
+
+
+def test_submission_is_stored_and_mailed_to_the_board(client, site_pages):
+    response = client.post(site_pages.contact.url, MESSAGE)
+    assert response.status_code == HTTPStatus.OK
+    assert "Спасибо" in response.content.decode()
+    submission = FormSubmission.objects.get(page=site_pages.contact)
+    assert submission.get_data()["soobshchenie"] == "Нет данных по моему участку."
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["board@example.org"]
+    assert "Номер участка: 269" in mail.outbox[0].body
+
+
+def test_invalid_submission_shows_errors_and_stores_nothing(client, site_pages):
+    response = client.post(site_pages.contact.url, {**MESSAGE, "elektronnaia_pochta": "не почта"})
+    assert response.status_code == HTTPStatus.OK
+    assert 'class="form-error" role="alert"' in response.content.decode()
+    assert not FormSubmission.objects.exists()
+    assert mail.outbox == []
+
+
+def test_filled_honeypot_is_refused(client, site_pages):
+    response = client.post(site_pages.contact.url, {**MESSAGE, "website": "http://spam.example"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Сообщение не отправлено" in response.content.decode()
+    assert not FormSubmission.objects.exists()
+    assert mail.outbox == []
+
+
+def test_rate_limit_per_address(client, site_pages):
+    for _ in range(SUBMISSIONS_PER_WINDOW):
+        assert client.post(site_pages.contact.url, MESSAGE).status_code == HTTPStatus.OK
+    response = client.post(site_pages.contact.url, MESSAGE)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Слишком много сообщений" in response.content.decode()
+    assert FormSubmission.objects.count() == SUBMISSIONS_PER_WINDOW
+    assert len(mail.outbox) == SUBMISSIONS_PER_WINDOW
+    other = client.post(site_pages.contact.url, MESSAGE, REMOTE_ADDR="10.0.0.2")
+    assert other.status_code == HTTPStatus.OK

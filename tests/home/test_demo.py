@@ -1,0 +1,48 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from home.models import AnnouncementPage, ContentPage, HomePage, SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for app in ("home", "wagtailcore", "wagtaildocs", "wagtailforms")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def test_load_demo_twice_changes_nothing():
+    call_command("load_demo")
+    first = counts()
+    call_command("load_demo")
+    assert counts() == first
+    assert first["home.HomePage"] == 1
+    assert first["home.AnnouncementPage"] == 4
+
+
+def test_demo_replaces_the_welcome_page_and_fills_settings(client):
+    call_command("load_demo")
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert not Page.objects.filter(title__startswith="Welcome").exists()
+    settings = SiteSettings.for_site(site)
+    assert settings.full_name == "СНТ «Аникино»"
+    assert settings.short_name == "СНТ Аникино"
+    assert settings.tagline == "Официальный сайт СНТ Аникино: новости, объявления, личный кабинет!"
+    assert settings.payment_due_day == 5
+    assert settings.instruction_document is not None
+    assert AnnouncementPage.objects.filter(pinned=True).count() == 1
+    consent = ContentPage.objects.get(slug="soglasie")
+    assert not consent.show_in_menus
+    help_html = client.get("/pomoshch/").content.decode()
+    assert "Номера ваших участков" in help_html
+    assert "4121.45" in help_html
+    assert "The screenshot" not in help_html
+    finance_html = client.get("/finansy/").content.decode()
+    for rate in ("5.93", "6.82", "2.65"):
+        assert rate in finance_html
