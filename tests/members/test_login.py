@@ -183,4 +183,5 @@ def test_signups_are_limited_per_ip(client, settings, plot_269):
     data = {"username": "269", "email": "a@example.org", "password1": PASSWORD, "password2": PASSWORD, "consent": "on"}
     client.post("/accounts/signup/", data)
     client.cookies.clear()
-    assert client.post("/accounts/signup/", {**data, "email": "b@example.org"}).status_code == HTTPStatus.TOO_MANY_REQUESTS
+    response = client.post("/accounts/signup/", {**data, "email": "b@example.org"})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
