@@ -42,7 +42,8 @@ def claim_plots(*, user: AbstractBaseUser, plot_numbers: list[int]) -> ClaimResu
 
     A new or pending claim confirms itself when one of the member's verified emails or their
     phone equals the plot's registry contact; otherwise it waits for the treasurer. A plot
-    confirmed for someone else may still be claimed (co-owners), it just stays pending.
+    confirmed for someone else may still be claimed (co-owners), but only the treasurer
+    confirms it: the phone is not verified, so a match must not take over a held plot.
     Plots no longer listed lose their pending/confirmed claims; rejected claims are kept as
     the treasurer's record and are not reopened by listing the plot again.
     """
@@ -56,7 +57,15 @@ def claim_plots(*, user: AbstractBaseUser, plot_numbers: list[int]) -> ClaimResu
     profile = Profile.objects.filter(user=user).first()
     phone = profile.phone if profile else ""
 
+    held_by_others = set(
+        PlotClaim.objects.filter(plot__in=plots.values(), status=PlotClaim.Status.CONFIRMED)
+        .exclude(user=user)
+        .values_list("plot_id", flat=True)
+    )
+
     def matches_registry(plot: Plot) -> bool:
+        if plot.pk in held_by_others:
+            return False
         by_email = bool(plot.owner_email) and plot.owner_email.strip().lower() in emails
         by_phone = bool(phone) and _registry_phone(plot.owner_phone) == phone
         return by_email or by_phone

@@ -62,6 +62,15 @@ def test_co_owner_claim_on_a_confirmed_plot_stays_pending(make_member):
     assert statuses(owner) == {269: "confirmed"}
 
 
+def test_registry_match_does_not_confirm_a_plot_held_by_another_member(make_member):
+    PlotFactory(number=270, owner_phone="89031221105")
+    holder = make_member(email="holder@example.org")
+    PlotClaim.objects.create(user=holder, plot_id=PlotFactory(number=270).pk, status="confirmed")
+    newcomer = make_member(username="271", email="newcomer@example.org")
+    Profile.objects.create(user=newcomer, phone="89031221105")
+    assert claim_plots(user=newcomer, plot_numbers=[270]).pending == [270]
+
+
 def test_removed_plots_are_withdrawn_but_rejections_stay_on_record(make_member):
     for number in (269, 270, 271):
         PlotFactory(number=number)
