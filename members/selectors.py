@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 
 from billing.models import Plot
 from members.models import PlotClaim, Profile
@@ -66,11 +66,17 @@ def registration_data(*, user: AbstractBaseUser) -> RegistrationData:
 
 
 def claims_for_review(*, status: str | None = None) -> QuerySet[PlotClaim]:
-    """Claims for the treasurer: pending first, then newest; filtered by status when given."""
+    """Claims for the treasurer: pending first, then newest; filtered by status when given.
+    `co_owned` tells that someone else already holds the plot."""
     claims = PlotClaim.objects.select_related("plot", "user", "decided_by")
     if status:
         claims = claims.filter(status=status)
     pending_first = Case(
         When(status=PlotClaim.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
-    return claims.annotate(pending_first=pending_first).order_by("pending_first", "-created_at", "-pk")
+    co_owned = PlotClaim.objects.filter(plot=OuterRef("plot"), status=PlotClaim.Status.CONFIRMED).exclude(
+        user=OuterRef("user")
+    )
+    return claims.annotate(pending_first=pending_first, co_owned=Exists(co_owned)).order_by(
+        "pending_first", "-created_at", "-pk"
+    )

@@ -36,3 +36,12 @@ def test_claims_for_review_puts_pending_first(make_member):
     pending = PlotClaim.objects.create(user=user, plot=PlotFactory(number=2), status="pending")
     assert list(claims_for_review()) == [pending, confirmed]
     assert list(claims_for_review(status="confirmed")) == [confirmed]
+
+
+def test_claims_for_review_marks_plots_held_by_someone_else(make_member):
+    plot = PlotFactory(number=1)
+    holder = make_member(username="1", email="a@example.org")
+    newcomer = make_member(username="2", email="b@example.org")
+    PlotClaim.objects.create(user=holder, plot=plot, status="confirmed")
+    PlotClaim.objects.create(user=newcomer, plot=plot, status="pending")
+    assert {c.user.username: c.co_owned for c in claims_for_review()} == {"1": False, "2": True}
