@@ -4,6 +4,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def run_import(
     file_name: str,
     content: bytes,
     commit: bool,
-    uploaded_by=None,
+    uploaded_by: AbstractBaseUser | None = None,
     as_of: date | None = None,
 ) -> ImportReport:
     """Parse → validate every row → preview; with commit=True and no errors, write all rows
@@ -60,6 +61,9 @@ def run_import(
         return report
     plan = _PLANNERS[kind](table=table, as_of=as_of, today=timezone.localdate())
     report.rows, report.as_of, report.notices = plan.rows, plan.as_of, plan.notices
+    if table.ignored:
+        columns = ", ".join(f"«{name}»" for name in table.ignored)
+        report.notices.insert(0, f"Эти столбцы не загружаются: {columns}.")
     report.errors = sorted(plan.errors, key=lambda error: error.row or 0)
     if not commit or report.errors:
         return report

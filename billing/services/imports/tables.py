@@ -42,6 +42,7 @@ class Table:
 
     columns: set[str]
     rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
 
 class FileRejected(Exception):
@@ -155,10 +156,13 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
 
     header_number, header_cells = header
     positions: dict[int, str] = {}
+    ignored = []
     errors = []
     for index, (value, _) in enumerate(header_cells):
         name = known.get(normalize_header(value))
         if name is None:
+            if not _is_blank(value):
+                ignored.append(" ".join(str(value).split()))
             continue
         if name in positions.values():
             errors.append(RowError(header_number, name, "столбец повторяется в заголовке."))
@@ -172,7 +176,7 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
     if errors:
         raise FileRejected(errors)
 
-    table = Table(columns=set(positions.values()))
+    table = Table(columns=set(positions.values()), ignored=ignored)
     width = len(header_cells)
     for number, cells in raw_rows:
         if all(_is_blank(value) for value, _ in cells):

@@ -110,6 +110,16 @@ def test_corrected_file_updates_changed_rows_in_place(meters):
     assert (report.batch.rows_created, report.batch.rows_updated, report.batch.rows_unchanged) == (1, 1, 6)
 
 
+def test_unknown_columns_are_named_in_a_notice(meters):
+    content = "Участок;Дата;День;Ночь;Примечание\n269;01.05.2022;9012;2901;снято соседом\n".encode()
+
+    report = _import("notes.csv", content=content, commit=False)
+
+    assert report.ok
+    assert report.notices == ["Эти столбцы не загружаются: «Примечание»."]
+    assert "Примечание" not in report.rows[0].values
+
+
 def test_reading_goes_to_the_meter_named_in_the_file(meters):
     old = MeterFactory(plot=meters[269].plot, serial="OLD-1", removed_on=datetime.date(2022, 3, 1))
     content = "Участок;Дата;День;Ночь;Счетчик\n269;01.02.2022;100;50;old-1\n269;01.05.2022;9012;2901;\n".encode()
@@ -250,6 +260,22 @@ def test_pdf_renamed_to_xlsx(meters):
 
     _rejected(report)
     assert report.errors[0].message.startswith("Файл «not_a_table.xlsx» не является таблицей XLSX: это PDF-документ.")
+
+
+def test_pdf_renamed_to_csv(meters):
+    report = _import("readings.csv", content=_file("not_a_table.xlsx"))
+
+    _rejected(report)
+    assert report.errors[0].message.startswith("Файл «readings.csv» не является таблицей CSV: это PDF-документ.")
+
+
+def test_xlsx_renamed_to_csv(meters):
+    report = _import("readings.csv", content=_file("readings.xlsx"))
+
+    _rejected(report)
+    assert _errors(report) == [
+        (None, None, "Файл «readings.csv» похож на XLSX, а не на CSV: переименуйте его в .xlsx.")
+    ]
 
 
 def test_file_over_the_size_limit(meters):
