@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from billing.forms import AccrueFeesForm, ImportUploadForm
 from billing.models import ImportBatch
+from billing.services.accruals import fees_accrue
 from billing.services.imports import HEADERS, ImportReport, example_file, run_import
 
 IMPORT_PERMISSION = "billing.add_importbatch"
@@ -255,7 +256,8 @@ def import_example(request, kind: str, fmt: str) -> HttpResponse:
 
 
 class AccrueFeesView(WagtailAdminTemplateMixin, FormView):
-    """«Начислить взносы»: the accrual service over the fee rates, for a year or an article."""
+    """«Начислить взносы»: first a dry run of the accrual service showing what each fee rate
+    would accrue, then the real run on «Начислить»."""
 
     template_name = "billing/admin/accrue.html"
     form_class = AccrueFeesForm
@@ -263,23 +265,30 @@ class AccrueFeesView(WagtailAdminTemplateMixin, FormView):
     header_icon = "plus"
 
     def dispatch(self, request, *args, **kwargs):
-        if not accruals_available() or not request.user.has_perm(ACCRUE_PERMISSION):
+        if not request.user.has_perm(ACCRUE_PERMISSION):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        charges = {"url": list_url(ImportBatch.Kind.CHARGES), "label": "Начисления"}
+        return [*self.breadcrumbs_items, charges, {"url": "", "label": self.page_title}]
+
     def form_valid(self, form):
-        from billing.services.accruals import fees_accrue
-
+        confirmed = "confirm" in self.request.POST
         result = fees_accrue(
-            year=form.cleaned_data["year"], article=form.cleaned_data["article"], uploaded_by=self.request.user
+            year=form.cleaned_data["year"],
+            article=form.cleaned_data["article"],
+            uploaded_by=self.request.user,
+            dry_run=not confirmed,
         )
-        messages.success(self.request, f"Взносы начислены: {result}")
+        if not confirmed:
+            return self.render_to_response(self.get_context_data(form=form, result=result))
+        if result.batch is None:
+            messages.info(self.request, f"Нечего начислять: {result}")
+        else:
+            messages.success(
+                self.request,
+                f"Взносы начислены: {result}",
+                buttons=[messages.button(batch_url(result.batch), "Открыть загрузку")],
+            )
         return redirect(list_url(ImportBatch.Kind.CHARGES))
-
-
-def accruals_available() -> bool:
-    try:
-        from billing.services.accruals import fees_accrue  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -56,6 +56,9 @@ class BillingIndexView(SafeExportMixin, ModelAdminIndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["filter_blocks"] = [
+            {"title": capfirst(str(spec.title)), "choices": list(spec.choices(self))} for spec in self.filter_specs
+        ]
         context["import_url"] = self.model_admin.import_url_for(self.request.user)
         context["extra_buttons"] = self.model_admin.extra_buttons_for(self.request.user)
         return context

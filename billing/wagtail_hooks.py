@@ -121,6 +121,18 @@ class ArticleFilter(SimpleListFilter):
         return queryset.filter(article_id=int(value)) if value and value.isdigit() else queryset
 
 
+def yes_no(field: str, label: str):
+    """A list column showing a boolean as «Да»/«Нет» (modeladmin's icons need django.contrib.admin)."""
+
+    def column(obj):
+        return "Да" if getattr(obj, field) else "Нет"
+
+    column.__name__ = f"{field}_yes_no"
+    column.short_description = label
+    column.admin_order_field = field
+    return column
+
+
 class BillingModelAdmin(ModelAdmin):
     """Common wiring: safe exports, plot-number search and the «Импорт из файла» button."""
 
@@ -157,7 +169,16 @@ class PlotAdmin(BillingModelAdmin):
     menu_icon = "home"
     import_kind = ImportBatch.Kind.PLOTS
     plot_field = "number"
-    list_display = ("number", "street", "area", "electrified", "has_new_meter", "owner_name", "owner_phone", "active")
+    list_display = (
+        "number",
+        "street",
+        "area",
+        yes_no("electrified", "электрификация"),
+        yes_no("has_new_meter", "новый счётчик"),
+        "owner_name",
+        "owner_phone",
+        yes_no("active", "действует"),
+    )
     list_filter = ("electrified", "has_new_meter", "active")
     search_fields = ("street", "owner_name", "owner_email", "owner_phone")
     list_export = (
@@ -241,7 +262,7 @@ class ChargeAdmin(BillingModelAdmin):
     plot_number.admin_order_field = "plot__number"
 
     def extra_buttons_for(self, user) -> list[dict[str, str]]:
-        if admin_views.accruals_available() and user.has_perm("billing.add_charge"):
+        if user.has_perm(admin_views.ACCRUE_PERMISSION):
             return [{"url": reverse("billing_accrue"), "label": "Начислить взносы", "icon": "plus"}]
         return []
 

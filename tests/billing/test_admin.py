@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing.models import Tariff
+from billing.models import Charge, ImportBatch, Tariff
 from tests.factories import (
     ArticleFactory,
     ChargeFactory,
@@ -217,3 +217,44 @@ def test_tariff_snippet_keeps_revisions(treasurer_client):
     assert tariff.revisions.count() == 2
     history = treasurer_client.get(reverse("wagtailsnippets_billing_tariff:history", args=[tariff.pk]))
     assert history.status_code == HTTPStatus.OK
+
+
+def test_charge_list_offers_the_fee_accrual(treasurer_client):
+    html = treasurer_client.get(reverse("billing_charge_modeladmin_index")).content.decode()
+    assert reverse("billing_accrue") in html
+    assert "Начислить взносы" in html
+
+
+def test_fee_accrual_previews_then_accrues(treasurer_client):
+    PlotFactory(number=269, area=Decimal("7.20"))
+    PlotFactory(number=270, area=Decimal("7.20"))
+    rate = FeeRateFactory(article=ArticleFactory(name="Членские взносы 2022", year=2022), rate=Decimal("1000.00"))
+    url = reverse("billing_accrue")
+
+    assert treasurer_client.get(url).status_code == HTTPStatus.OK
+    preview = treasurer_client.post(url, {"year": "2022"})
+    assert preview.status_code == HTTPStatus.OK
+    assert preview.context["result"].created == 2
+    assert "Членские взносы 2022" in preview.content.decode()
+    assert not Charge.objects.exists()
+    assert not ImportBatch.objects.exists()
+
+    done = treasurer_client.post(url, {"year": "2022", "confirm": "1"})
+    assert done.status_code == HTTPStatus.FOUND
+    assert done["Location"] == reverse("billing_charge_modeladmin_index")
+    charges = Charge.objects.filter(article=rate.article).select_related("plot")
+    assert sorted((c.plot.number, c.amount) for c in charges) == [(269, Decimal("7200.00")), (270, Decimal("7200.00"))]
+    batch = ImportBatch.objects.get()
+    assert batch.kind == ImportBatch.Kind.ACCRUAL
+    assert "Взносы начислены" in treasurer_client.get(done["Location"]).content.decode()
+
+    treasurer_client.post(url, {"year": "2022", "confirm": "1"})
+    assert Charge.objects.count() == 2
+    assert ImportBatch.objects.count() == 1
+
+
+def test_fee_accrual_refuses_a_bad_year(treasurer_client):
+    response = treasurer_client.post(reverse("billing_accrue"), {"year": "двадцать", "confirm": "1"})
+    assert response.status_code == HTTPStatus.OK
+    assert "Введите год числом" in response.content.decode()
+    assert not Charge.objects.exists()

@@ -31,6 +31,7 @@ IMPORT_URLS = [
     ("billing_import", ["plots"]),
     ("billing_import", ["payments"]),
     ("billing_import_example", ["readings", "csv"]),
+    ("billing_accrue", []),
 ]
 
 
