@@ -121,3 +121,4 @@ def test_readings_import_against_the_floor(fmt, targets):
     targets.check(f"{fmt}: full import / floor", full / floor, 2)
     targets.check(f"{fmt}: re-import of the same file / floor", again / floor, 1)
     targets.check(f"{fmt}: peak memory of the process", peak_mb, 400, " MB")
+    targets.assert_met()
