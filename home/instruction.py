@@ -27,14 +27,29 @@ def _inline(text: str, form_link: str) -> str:
 
 
 def _table(rows: list[list[str]]) -> dict:
+    """A TableBlock value; a group title in the header row and a row with only its first cell
+    filled (a period such as «01 Мая 2022 года - 01 Июня 2022 года») span the empty cells after them."""
     width = max(len(row) for row in rows)
     data = [[cell.strip() for cell in row] + [""] * (width - len(row)) for row in rows]
+    merges = []
+    for col, cell in enumerate(data[0]):
+        if cell:
+            span = 1
+            while col + span < width and not data[0][col + span]:
+                span += 1
+            if span > 1:
+                merges.append((0, col, span))
+    for row_index, row in enumerate(data[1:], start=1):
+        if row[0] and not any(row[1:]) and width > 1:
+            merges.append((row_index, 0, width))
     return {
         "data": data,
         "first_row_is_table_header": True,
         "first_col_is_header": False,
         "table_header_choice": "row",
         "table_caption": "",
+        "mergeCells": [{"row": r, "col": c, "rowspan": 1, "colspan": span} for r, c, span in merges],
+        "cell": [{"row": r, "col": c + i, "hidden": True} for r, c, span in merges for i in range(1, span)],
     }
 
 
