@@ -26,6 +26,11 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].widget.attrs["placeholder"] = ""
         self.fields["password"].error_messages["required"] = "Введите пароль."
 
+    def clean_login(self) -> str:
+        """«0269» and « 269 » both mean plot 269; staff logins are left as typed."""
+        login = super().clean_login()
+        return str(int(login)) if login.isdigit() else login
+
 
 class SignupForm(AllauthSignupForm):
     consent = forms.BooleanField(

@@ -185,3 +185,7 @@ def test_signups_are_limited_per_ip(client, settings, plot_269):
     client.cookies.clear()
     response = client.post("/accounts/signup/", {**data, "email": "b@example.org"})
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_leading_zeros_and_spaces_in_the_plot_number_are_forgiven(client, member):
+    assert login(client, username=" 0269 ")["Location"] == "/cabinet/"
