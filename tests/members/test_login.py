@@ -146,6 +146,7 @@ def test_admin_login_goes_through_the_allauth_login(client):
     assert response["Location"].startswith("/accounts/login/")
     assert client.post("/admin/login/", {"username": "x", "password": "y"})["Location"].startswith("/accounts/login/")
     assert client.get("/admin/")["Location"].startswith("/accounts/login/")
+    assert client.get("/admin/password_reset/")["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.parametrize("email", ["boss@example.org", ""])
