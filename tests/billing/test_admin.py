@@ -258,3 +258,11 @@ def test_fee_accrual_refuses_a_bad_year(treasurer_client):
     assert response.status_code == HTTPStatus.OK
     assert "Введите год числом" in response.content.decode()
     assert not Charge.objects.exists()
+
+
+def test_article_snippet_search(treasurer_client):
+    ArticleFactory(name="Членские взносы 2022")
+    ArticleFactory(name="Электроэнергия")
+    response = treasurer_client.get(reverse("wagtailsnippets_billing_article:list"), {"q": "взносы"})
+    assert response.status_code == HTTPStatus.OK
+    assert [article.name for article in response.context["object_list"]] == ["Членские взносы 2022"]

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from billing.admin_views import SESSION_KEY
 from billing.models import ImportBatch, Payment, Plot
-from billing.services.imports import HEADERS, MAX_UPLOAD_BYTES
+from billing.services.imports import HEADERS, MAX_UPLOAD_BYTES, run_import
 from tests.factories import ArticleFactory, PlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +283,22 @@ def test_confirm_refuses_a_pending_file_changed_on_disk(treasurer_client):
 def test_confirm_needs_post(treasurer_client):
     response = treasurer_client.get(reverse("billing_import_confirm", args=["plots"]))
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_confirm_after_someone_else_imported_the_same_file(treasurer_client):
+    report = upload(treasurer_client, "plots", sample("plots.csv")).context["report"]
+    run_import(kind="plots", file_name="plots.csv", content=(FILES / "plots.csv").read_bytes(), commit=True)
+
+    response = confirm(treasurer_client, "plots", report.sha256)
+    assert response.status_code == HTTPStatus.OK
+    assert "уже загружен" in response.content.decode()
+    assert "Подтвердить загрузку" not in response.content.decode()
+    assert ImportBatch.objects.count() == 1
+    assert pending_files() == []
+
+
+def test_statement_date_in_the_future_is_refused(treasurer_client):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    response = upload(treasurer_client, "payments", sample("payments.csv"), as_of=tomorrow.isoformat())
+    assert response.context["form"].errors["as_of"] == ["Дата не может быть в будущем."]
+    assert "report" not in response.context
