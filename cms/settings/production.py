@@ -33,3 +33,7 @@ vars().update(EMAIL_CONFIG)
 # X_FRAME_OPTIONS stays SAMEORIGIN (base.py): Wagtail's admin shows page previews in a
 # same-origin iframe, which DENY would break.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# Behind this many reverse proxies the client's address is taken from X-Forwarded-For
+# (home.ratelimit); without it every visitor would share the proxy's address.
+RATELIMIT_TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=1)

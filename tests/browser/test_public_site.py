@@ -71,3 +71,15 @@ def test_skip_link_moves_focus_to_the_content(page, site_pages):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+
+
+def test_my_data_dropdown_closes_on_escape_and_outside_click(page, site_pages):
+    page.goto("/")
+    dropdown = main_menu(page).locator("details.dropdown")
+    main_menu(page).get_by_text("Мои данные").click()
+    expect(dropdown).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(dropdown).not_to_have_attribute("open", "")
+    main_menu(page).get_by_text("Мои данные").click()
+    page.locator("h1").click()
+    expect(dropdown).not_to_have_attribute("open", "")
