@@ -159,7 +159,9 @@ def _default_site(home: HomePage) -> Site:
     """Point the default site at the home page and drop Wagtail's «Welcome» page."""
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        site = Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=SETTINGS["full_name"]
+        )
     elif site.root_page_id != home.pk:
         old_root = site.root_page
         site.root_page = home

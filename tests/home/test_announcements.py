@@ -4,8 +4,9 @@ from http import HTTPStatus
 
 import pytest
 
+from home.models import AnnouncementAttachment
 from home.models.announcements import ANNOUNCEMENTS_PER_PAGE
-from tests.home.factories import make_announcement
+from tests.home.factories import make_announcement, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +50,11 @@ def test_unpublished_announcement_is_not_listed(client, site_pages):
     site_pages.latest.unpublish()
     assert "Показания загружены" not in client.get(site_pages.announcements.url).content.decode()
     assert "Показания загружены" not in client.get(site_pages.announcements.url + "rss/").content.decode()
+
+
+def test_announcement_shows_its_attachments(client, site_pages):
+    document = make_document(title="Протокол собрания", content=b"protocol")
+    AnnouncementAttachment.objects.create(page=site_pages.pinned, document=document, title="Протокол общего собрания")
+    html = client.get(site_pages.pinned.url).content.decode()
+    assert f'<a href="{document.url}">Протокол общего собрания</a>' in html
+    assert client.get(document.url).status_code == HTTPStatus.OK

@@ -1,4 +1,6 @@
 import pytest
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Site
 
 from home.models import SiteSettings
@@ -57,3 +59,11 @@ def test_settings_defaults_for_a_new_site(site_pages):
     fresh = SiteSettings.for_site(site)
     assert fresh.payment_due_day == 5
     assert fresh.social_links == []
+
+
+def test_logo_in_the_header(client, site_pages):
+    site_pages.settings.logo = Image.objects.create(title="Логотип", file=get_test_image_file())
+    site_pages.settings.save()
+    header = client.get("/").content.decode().split('<header class="site-header">')[1].split("</header>")[0]
+    assert 'class="brand__logo"' in header
+    assert 'alt=""' in header  # the name next to it is the link's text
