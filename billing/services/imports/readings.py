@@ -120,8 +120,9 @@ def plan_readings(*, table: Table, as_of: date | None, today: date) -> Plan:
     _check_order(timeline, errors)
 
     to_create, to_update = [], []
+    shown_dates = {taken_on: format_date(taken_on) for taken_on in {item[3] for item in resolved}}
     for row, number, meter_id, taken_on, day, night, serial in resolved:
-        values = {"Участок": str(number), "Дата": format_date(taken_on), "День": str(day), "Ночь": str(night)}
+        values = {"Участок": str(number), "Дата": shown_dates[taken_on], "День": str(day), "Ночь": str(night)}
         if has_serial:
             values["Счетчик"] = serial
         old = existing.get((meter_id, taken_on))

@@ -106,7 +106,7 @@ def _csv_rows(content: bytes):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, values in enumerate(reader, start=1):
-            yield number, [(value, False) for value in values]
+            yield number, values, ()
     except csv.Error as exc:
         raise _reject(f"Не удалось разобрать CSV: {exc}.") from None
 
@@ -129,13 +129,19 @@ def _xlsx_rows(content: bytes):
     try:
         sheet = workbook.active
         for number, cells in enumerate(sheet.iter_rows(), start=1):
-            yield number, [(cell.value, getattr(cell, "data_type", None) == "f") for cell in cells]
+            values = [cell.value for cell in cells]
+            formulas = [index for index, cell in enumerate(cells) if getattr(cell, "data_type", None) == "f"]
+            yield number, values, formulas
     finally:
         workbook.close()
 
 
 def _is_blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _all_blank(values: list[Cell]) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
 def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
@@ -146,19 +152,18 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
                 known.setdefault(normalize_header(alias), known[canonical])
 
     header = None
-    for number, cells in raw_rows:
-        if all(_is_blank(value) for value, _ in cells):
-            continue
-        header = (number, cells)
-        break
+    for number, values, _ in raw_rows:
+        if not _all_blank(values):
+            header = (number, values)
+            break
     if header is None:
         raise _reject("Файл пустой.")
 
-    header_number, header_cells = header
+    header_number, header_values = header
     positions: dict[int, str] = {}
     ignored = []
     errors = []
-    for index, (value, _) in enumerate(header_cells):
+    for index, value in enumerate(header_values):
         name = known.get(normalize_header(value))
         if name is None:
             if not _is_blank(value):
@@ -177,24 +182,20 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
         raise FileRejected(errors)
 
     table = Table(columns=set(positions.values()), ignored=ignored)
-    width = len(header_cells)
-    for number, cells in raw_rows:
-        if all(_is_blank(value) for value, _ in cells):
+    width = len(header_values)
+    columns = list(positions.items())
+    for number, values, formulas in raw_rows:
+        if _all_blank(values):
             continue
-        values: dict[str, Cell] = {}
-        for index, name in positions.items():
-            if index >= len(cells):
-                values[name] = None
-                continue
-            value, is_formula = cells[index]
-            if is_formula:
-                errors.append(
-                    RowError(number, name, f"формула вместо значения ({value}); сохраните в файле значения.")
-                )
-            values[name] = value
-        if len(cells) > width and any(not _is_blank(value) for value, _ in cells[width:]):
+        if len(values) < width:
+            values = values + [None] * (width - len(values))
+        elif len(values) > width and not _all_blank(values[width:]):
             errors.append(RowError(number, None, "в строке больше ячеек, чем столбцов в заголовке."))
-        table.rows.append((number, values))
+        for index in formulas:
+            if index in positions:
+                message = f"формула вместо значения ({values[index]}); сохраните в файле значения."
+                errors.append(RowError(number, positions[index], message))
+        table.rows.append((number, {name: values[index] for index, name in columns}))
     if errors:
         raise FileRejected(errors)
     if not table.rows:
