@@ -68,3 +68,9 @@ class PlotClaim(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.plot.number} ({self.get_status_display()})"
+
+
+# The SMS outbox lives with the rest of the SMS code; Django finds it through this module.
+from members.sms.models import SmsMessage  # noqa: E402
+
+__all__ = ["PlotClaim", "Profile", "SmsMessage", "User"]

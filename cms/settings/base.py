@@ -227,7 +227,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
 }
 
 # SMS (read again at send time by the gateways; credentials only from the environment).
@@ -236,3 +240,8 @@ SMSRU_API_URL = env("SMSRU_API_URL", default="https://sms.ru")
 SMSRU_API_ID = env("SMSRU_API_ID", default="")
 SMSRU_TEST = env.bool("SMSRU_TEST", default=False)
 SMSRU_TIMEOUT = env.float("SMSRU_TIMEOUT", default=20.0)
+SMS_RETRY_ATTEMPTS = env.int("SMS_RETRY_ATTEMPTS", default=4)  # tries of a batch within one run
+SMS_RETRY_BACKOFF = env.float("SMS_RETRY_BACKOFF", default=2.0)  # seconds, doubled each try
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=12)  # over all runs, then the row fails
+SMS_SEND_DAY = env.int("SMS_SEND_DAY", default=1)  # the monthly run: day of month and hour
+SMS_SEND_HOUR = env.int("SMS_SEND_HOUR", default=10)

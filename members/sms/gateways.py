@@ -151,6 +151,8 @@ class SmsRuGateway:
             raise ValueError(f"не больше {self.batch_size} сообщений за запрос")
         _, api_id, test = self._config()
         by_number = {international(m.phone): m for m in messages}
+        if len(by_number) != len(messages):
+            raise ValueError("в одном запросе — не больше одного сообщения на номер")
         data = {"api_id": api_id, "json": "1"}
         if test:
             data["test"] = "1"
