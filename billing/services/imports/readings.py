@@ -16,12 +16,14 @@ from .values import RowReader, format_date
 REQUIRED = ["Участок", "Дата", "День", "Ночь"]
 OPTIONAL = ["Счетчик"]
 
+MeterRef = tuple[int, str]  # meter id, kind
 
-def _meters(numbers: set[int]) -> tuple[dict[int, int], dict[int, tuple[int, str]], dict[tuple[int, str], tuple]]:
+
+def _meters(numbers: set[int]) -> tuple[dict[int, int], dict[int, MeterRef], dict[tuple[int, str], MeterRef]]:
     """Plot ids by number, each plot's current meter and meters by serial, in two queries."""
     plot_ids = dict(Plot.objects.filter(number__in=numbers).values_list("number", "id"))
-    current: dict[int, tuple[int, str]] = {}
-    by_serial: dict[tuple[int, str], tuple[int, str]] = {}
+    current: dict[int, MeterRef] = {}
+    by_serial: dict[tuple[int, str], MeterRef] = {}
     meters = (
         Meter.objects.filter(plot__number__in=numbers)
         .order_by(F("installed_on").asc(nulls_first=True), "pk")
