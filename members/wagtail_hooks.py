@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from members.admin_views import ClaimsView, can_review_claims
+from members.sms.admin_views import SmsOutboxView, can_view_sms
 
 
 class ClaimsMenuItem(MenuItem):
@@ -18,6 +19,7 @@ def register_admin_urls():
     # staff member goes on to the dashboard. The admin has no second door.
     return [
         path("claims/", ClaimsView.as_view(), name="members_claims"),
+        path("sms/", SmsOutboxView.as_view(), name="members_sms"),
         path("login/", RedirectView.as_view(pattern_name="wagtailadmin_home"), name="members_admin_login"),
         path(
             "password_reset/",
@@ -30,3 +32,14 @@ def register_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_claims_menu_item():
     return ClaimsMenuItem("Заявки на участки", reverse("members_claims"), icon_name="user", order=850)
+
+
+class SmsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_sms(request.user)
+
+
+@hooks.register("register_billing_menu_item")
+def register_sms_menu_item():
+    # in the treasurer's «Бухгалтерия» menu (a hook billing offers; billing does not import members)
+    return SmsMenuItem("SMS-рассылка", reverse("members_sms"), icon_name="mail", order=900)

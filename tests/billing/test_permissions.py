@@ -73,6 +73,7 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     group = Group.objects.get(name="Казначей")
     granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
     expected = {"wagtailadmin.access_admin", "billing.view_importbatch", "billing.add_importbatch"}
+    expected |= {"members.view_smsmessage", "members.change_smsmessage"}  # the SMS outbox
     for model in ("plot", "meter", "reading", "charge", "payment", "tariff", "article", "feerate"):
         expected |= {f"billing.{action}_{model}" for action in ("add", "change", "delete", "view")}
     assert granted == expected
@@ -95,6 +96,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Тарифы",
         "Статьи",
         "Ставки взносов",
+        "SMS-рассылка",
     ]
 
 

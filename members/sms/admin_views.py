@@ -1,0 +1,102 @@
+"""The treasurer's SMS screen in the Wagtail admin: the outbox with filters and counts,
+a dry run that shows every message, «Отправить сейчас», and resend of failed rows."""
+
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from django_q.tasks import async_task
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from members.sms.models import SmsMessage
+from members.sms.outbox import parse_period, previous_period, sms_plan, sms_resend
+
+VIEW_PERMISSION = "members.view_smsmessage"
+SEND_PERMISSION = "members.change_smsmessage"
+PAGE_SIZE = 200
+
+
+def can_view_sms(user: AbstractBaseUser) -> bool:
+    return user.is_active and user.has_perm(VIEW_PERMISSION)
+
+
+class SmsOutboxView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "members/admin/sms.html"
+    page_title = "SMS-рассылка"
+    header_icon = "mail"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not can_view_sms(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def _filters(self) -> tuple[str, str]:
+        period = self.request.GET.get("period", "").strip()
+        try:
+            parse_period(period)
+        except ValueError:
+            period = ""
+        status = self.request.GET.get("status", "")
+        return period, status if status in SmsMessage.Status.values else ""
+
+    def get_context_data(self, **kwargs):
+        period, status = self._filters()
+        rows = SmsMessage.objects.select_related("plot", "user")
+        if period:
+            rows = rows.filter(period=period)
+        counts = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
+        if status:
+            rows = rows.filter(status=status)
+        plan = None
+        dry_run = self.request.GET.get("dry_run", "")
+        if dry_run:
+            try:
+                plan = sms_plan(period=dry_run)
+            except ValueError as exc:
+                messages.error(self.request, str(exc))
+        return super().get_context_data(
+            rows=list(rows[:PAGE_SIZE]),
+            page_size=PAGE_SIZE,
+            period=period,
+            status=status,
+            statuses=[(value, label, counts.get(value, 0)) for value, label in SmsMessage.Status.choices],
+            total=sum(counts.values()),
+            periods=list(SmsMessage.objects.order_by("-period").values_list("period", flat=True).distinct()[:24]),
+            default_period=period or previous_period(),
+            plan=plan,
+            can_send=self.request.user.has_perm(SEND_PERMISSION),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(SEND_PERMISSION):
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action == "send":
+            period = request.POST.get("period", "").strip()
+            try:
+                parse_period(period)
+            except ValueError as exc:
+                messages.error(request, str(exc))
+            else:
+                transaction.on_commit(lambda: async_task("members.tasks.send_monthly_sms", period))
+                messages.success(request, f"Рассылка за {period} поставлена в очередь задач.")
+        elif action == "resend":
+            ids = [int(i) for i in request.POST.getlist("message") if i.isdigit()]
+            changed = sms_resend(message_ids=ids)
+            if changed:
+                transaction.on_commit(lambda: async_task("members.tasks.send_sms_outbox"))
+                messages.success(request, f"Снова в очереди: {changed}.")
+            else:
+                messages.error(request, "Отметьте сообщения с ошибкой или неизвестным статусом.")
+        else:
+            messages.error(request, "Неизвестное действие.")
+        return redirect(f"{reverse('members_sms')}?{request.GET.urlencode()}")
