@@ -25,6 +25,7 @@ from billing.forms import AccrueFeesForm, ImportUploadForm
 from billing.models import ImportBatch
 from billing.services.accruals import fees_accrue
 from billing.services.imports import HEADERS, ImportReport, example_file, run_import
+from billing.signals import readings_imported
 
 IMPORT_PERMISSION = "billing.add_importbatch"
 ACCRUE_PERMISSION = "billing.add_charge"
@@ -235,6 +236,10 @@ class ImportConfirmView(ImportPermissionMixin, WagtailAdminTemplateMixin, Templa
         if not report.committed or report.batch is None:
             context = {**self.get_context_data(**kind_context(kind)), **preview_context(report, can_confirm=False)}
             return self.render_to_response(context)
+        if kind == ImportBatch.Kind.READINGS:
+            readings_imported.send(
+                sender=ImportBatch, batch=report.batch, notify_sms=request.POST.get("notify_sms") == "1"
+            )
         messages.success(
             request,
             f"Файл «{report.file_name}» загружен: {report.summary}.",

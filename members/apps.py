@@ -11,3 +11,8 @@ class MembersConfig(AppConfig):
         from members.adapters import log_user_logged_in
 
         user_logged_in.connect(log_user_logged_in, dispatch_uid="members_log_user_logged_in")
+
+        from billing.signals import readings_imported
+        from members.sms.receivers import sms_after_readings_import
+
+        readings_imported.connect(sms_after_readings_import, dispatch_uid="members_sms_after_readings_import")

@@ -14,3 +14,14 @@ def fake_smsru(settings):
     settings.SMSRU_TIMEOUT = 1.0
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _site_settings(db):
+    """Signature and due day come from the public site's settings."""
+    from wagtail.models import Site
+
+    from home.models import SiteSettings
+
+    site = Site.objects.get(is_default_site=True)
+    SiteSettings.objects.update_or_create(site=site, defaults={"short_name": "СНТ Аникино", "payment_due_day": 5})

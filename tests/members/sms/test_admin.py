@@ -7,19 +7,7 @@ from django.urls import reverse
 from members.models import SmsMessage
 from tests.billing.test_permissions import menu_labels
 from tests.factories import TariffFactory
-from tests.members.sms.test_outbox import SEED_269, member_with, plot_with_readings
-
-pytestmark = pytest.mark.usefixtures("_site_settings")
-
-
-@pytest.fixture
-def _site_settings(db):
-    from wagtail.models import Site
-
-    from home.models import SiteSettings
-
-    site = Site.objects.get(is_default_site=True)
-    SiteSettings.objects.update_or_create(site=site, defaults={"short_name": "СНТ Аникино", "payment_due_day": 5})
+from tests.members.sms.helpers import SEED_269, member_with, plot_with_readings
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from billing.models import Meter
-from members.models import PlotClaim, Profile, SmsMessage
+from members.models import PlotClaim, SmsMessage
 from members.sms.outbox import (
     monthly_sms_run,
     parse_period,
@@ -21,37 +21,8 @@ from members.sms.outbox import (
     sms_resend,
 )
 from members.tasks import send_monthly_sms
-from tests.factories import MeterFactory, PlotFactory, ReadingFactory, TariffFactory
-
-SEED_269 = "СНТ Аникино: T1 520, T2 217. К оплате 4121.45. Оплатить до 5 числа."
-MAY, JUNE = datetime.date(2022, 5, 1), datetime.date(2022, 6, 1)
-
-
-@pytest.fixture(autouse=True)
-def _site_settings(db):
-    """Signature and due day come from the public site's settings."""
-    from wagtail.models import Site
-
-    from home.models import SiteSettings
-
-    site = Site.objects.get(is_default_site=True)
-    SiteSettings.objects.update_or_create(site=site, defaults={"short_name": "СНТ Аникино", "payment_due_day": 5})
-
-
-def plot_with_readings(number, start, end, kind=Meter.Kind.TWO_ZONE):
-    plot = PlotFactory(number=number)
-    meter = MeterFactory(plot=plot, kind=kind)
-    ReadingFactory(meter=meter, taken_on=MAY, day=start[0], night=start[1])
-    ReadingFactory(meter=meter, taken_on=JUNE, day=end[0], night=end[1])
-    return plot
-
-
-def member_with(username, phone, plots, make_member, consent=True, status=PlotClaim.Status.CONFIRMED):
-    user = make_member(username=username, email=f"m{username}@example.org")
-    Profile.objects.update_or_create(user=user, defaults={"phone": phone, "sms_consent": consent})
-    for plot in plots:
-        PlotClaim.objects.create(user=user, plot=plot, status=status)
-    return user
+from tests.factories import PlotFactory, TariffFactory
+from tests.members.sms.helpers import JUNE, MAY, SEED_269, member_with, plot_with_readings
 
 
 @pytest.fixture
