@@ -1,0 +1,96 @@
+"""Monthly consumption per plot as server-rendered inline SVG: no script, readable by a screen
+reader (`<title>`, `<desc>`, a title on every bar), scaled by CSS through its viewBox."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+MAX_BARS = 24
+BAR, GAP = 18, 6
+LEFT, TOP, BOTTOM, HEIGHT = 44, 12, 34, 160
+DAY_COLOUR, NIGHT_COLOUR = "#2f7d32", "#9ccc65"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    title: str
+    day: int
+    night: int
+
+    @property
+    def total(self) -> int:
+        return self.day + self.night
+
+
+@dataclass(frozen=True)
+class Chart:
+    plot_number: int
+    svg: SafeString
+    months: int
+
+
+def _bars_by_plot(groups: Iterable) -> dict[int, list[Bar]]:
+    """From `billing.selectors.PeriodGroup`s (newest first) to bars per plot, oldest first."""
+    bars: dict[int, list[Bar]] = defaultdict(list)
+    for group in groups:
+        for line in group.lines:
+            period = line.period
+            month = f"{MONTHS_SHORT[period.start.month - 1]} {period.start:%y}"
+            title = (
+                f"{period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}: {period.total} кВт*ч "
+                f"(день {period.day}, ночь {period.night})"
+            )
+            bars[line.plot_number].append(Bar(label=month, title=title, day=period.day, night=period.night))
+    return {number: list(reversed(items))[-MAX_BARS:] for number, items in bars.items()}
+
+
+def _svg(plot_number: int, bars: list[Bar]) -> str:
+    width = LEFT + len(bars) * (BAR + GAP) + GAP
+    total_height = TOP + HEIGHT + BOTTOM
+    peak = max((bar.total for bar in bars), default=0) or 1
+    chart_id = f"consumption-{plot_number}"
+    title = f"Расход электроэнергии по месяцам, участок {plot_number}"
+    desc = (
+        f"{len(bars)} мес., наибольший расход {peak if any(b.total for b in bars) else 0} кВт*ч; "
+        "тёмная часть столбца — день, светлая — ночь"
+    )
+    parts = [
+        f'<svg class="consumption-chart" viewBox="0 0 {width} {total_height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        f'<line x1="{LEFT}" y1="{TOP + HEIGHT}" x2="{width}" y2="{TOP + HEIGHT}" stroke="#999"/>',
+        f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end" font-size="10">{peak}</text>',
+        f'<text x="{LEFT - 4}" y="{TOP + HEIGHT}" text-anchor="end" font-size="10">0</text>',
+    ]
+    for index, bar in enumerate(bars):
+        x = LEFT + GAP + index * (BAR + GAP)
+        day_h = round(HEIGHT * bar.day / peak, 1)
+        night_h = round(HEIGHT * bar.night / peak, 1)
+        parts.append(f"<g><title>{escape(bar.title)}</title>")
+        parts.append(f'<rect x="{x}" y="{TOP + HEIGHT - day_h}" width="{BAR}" height="{day_h}" fill="{DAY_COLOUR}"/>')
+        parts.append(
+            f'<rect x="{x}" y="{TOP + HEIGHT - day_h - night_h}" width="{BAR}" height="{night_h}" '
+            f'fill="{NIGHT_COLOUR}"/>'
+        )
+        parts.append("</g>")
+        if index % 3 == 0 or index == len(bars) - 1:
+            parts.append(
+                f'<text x="{x + BAR / 2}" y="{TOP + HEIGHT + 14}" text-anchor="middle" font-size="9">'
+                f"{escape(bar.label)}</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def consumption_charts(*, groups: Iterable) -> list[Chart]:
+    """One chart per plot, by plot number, of its last MAX_BARS periods."""
+    return [
+        Chart(plot_number=number, svg=mark_safe(_svg(number, bars)), months=len(bars))  # noqa: S308 - escaped above
+        for number, bars in sorted(_bars_by_plot(groups).items())
+    ]

@@ -1,0 +1,64 @@
+"""Payment QR codes (ГОСТ Р 56042-2014) that a Russian bank app scans to fill in a transfer.
+
+The payee's details come from the public site's settings, read without importing `home`.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import segno
+from django.apps import apps
+from django.http import HttpRequest
+from wagtail.models import Site
+
+# (ГОСТ field, SiteSettings field); the first five are mandatory in the standard.
+REQUIRED = (
+    ("Name", "bank_recipient"),
+    ("PersonalAcc", "bank_account"),
+    ("BankName", "bank_name"),
+    ("BIC", "bank_bic"),
+    ("CorrespAcc", "bank_corr_account"),
+)
+OPTIONAL = (("PayeeINN", "bank_inn"), ("KPP", "bank_kpp"))
+BANK_FIELDS = tuple(field for _, field in REQUIRED + OPTIONAL)
+HEADER = "ST00012"  # format ST, version 0001, encoding 2 = UTF-8
+
+
+def _clean(value: object) -> str:
+    """A value may not hold the separator `|` or a line break."""
+    return " ".join(str(value).replace("|", " ").split())
+
+
+def bank_details(request: HttpRequest | None = None) -> dict[str, str] | None:
+    """The payee from the site settings, or None while a mandatory detail is blank."""
+    try:
+        model = apps.get_model("home", "SiteSettings")
+    except LookupError:
+        return None
+    site = Site.find_for_request(request) if request is not None else None
+    if site is not None:
+        site_settings = model.for_request(request)  # cached on the request, shared with base.html
+    else:
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            return None
+        site_settings = model.for_site(site)
+    bank = {field: _clean(getattr(site_settings, field, "") or "") for field in BANK_FIELDS}
+    if not all(bank[field] for _, field in REQUIRED):
+        return None
+    return bank
+
+
+def payment_qr_payload(*, bank: dict, plot_number: int, amount: Decimal, purpose: str) -> str:
+    """`ST00012|Name=…|PersonalAcc=…|…|Purpose=Участок 269, …|Sum=720000`: the sum in kopecks."""
+    kopecks = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    fields = [(key, _clean(bank.get(field, ""))) for key, field in REQUIRED + OPTIONAL]
+    fields = [(key, value) for key, value in fields if value]
+    fields.append(("Purpose", _clean(f"Участок {plot_number}, {purpose}" if purpose else f"Участок {plot_number}")))
+    fields.append(("Sum", str(kopecks)))
+    return "|".join([HEADER, *(f"{key}={value}" for key, value in fields)])
+
+
+def payment_qr_svg(payload: str, *, title: str = "QR-код для оплаты") -> str:
+    """Inline SVG (no XML declaration), scaled by CSS: `width`/`height` left out, viewBox kept."""
+    code = segno.make(payload, encoding="utf-8", error="m", micro=False)
+    return code.svg_inline(scale=4, border=4, title=title, svgclass="payment-qr__code", omitsize=True)

@@ -1,0 +1,74 @@
+"""«Мое электричество»: the instruction's table per period, newest first, and a chart per plot.
+
+Cells are formatted here, once, so the template only loops: a member with five plots and five
+years of readings gets 300 rows without 4,000 filter calls.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.dates import MONTHS_ALT
+from django.utils.text import capfirst
+from django.utils.translation import override
+from django.views.decorators.http import require_safe
+
+from billing.selectors import ElectricityLine, PeriodGroup, electricity_periods
+from members.charts import consumption_charts
+from members.templatetags.money import format_cost
+from members.views import member_required
+from members.views.plots import cabinet_plots
+
+COLUMNS = 14
+
+
+def period_date(day: datetime.date) -> str:
+    """«01 Мая 2022 года»: the instruction's capitalised genitive month."""
+    with override("ru"):
+        month = capfirst(str(MONTHS_ALT[day.month]))
+    return f"{day:%d} {month} {day.year} года"
+
+
+def period_title(start: datetime.date, end: datetime.date) -> str:
+    return f"{period_date(start)} - {period_date(end)}"
+
+
+@dataclass(frozen=True)
+class Row:
+    plot_number: int
+    kwh: tuple[int, ...]
+    costs: tuple[str, ...]
+    tariff_missing: bool
+
+
+@dataclass(frozen=True)
+class PeriodRows:
+    title: str
+    rows: list[Row]
+
+
+def _row(line: ElectricityLine) -> Row:
+    p = line.period
+    kwh = (p.start_day, p.start_night, p.start_total, p.end_day, p.end_night, p.end_total, p.day, p.night, p.total)
+    cost = line.cost
+    costs = () if cost is None else tuple(format_cost(v) for v in (cost.single, cost.day, cost.night, cost.two_zone))
+    return Row(plot_number=line.plot_number, kwh=kwh, costs=costs, tariff_missing=cost is None)
+
+
+def electricity_table(groups: list[PeriodGroup]) -> list[PeriodRows]:
+    return [PeriodRows(title=period_title(g.start, g.end), rows=[_row(line) for line in g.lines]) for g in groups]
+
+
+@require_safe
+@member_required
+def electricity(request: HttpRequest) -> HttpResponse:
+    plots = cabinet_plots(user=request.user)
+    groups = electricity_periods(plot_ids=plots.plot_ids)
+    context = {
+        "periods": electricity_table(groups),
+        "charts": consumption_charts(groups=groups),
+        "plots": plots,
+        "columns": COLUMNS,
+    }
+    return render(request, "members/electricity.html", context)

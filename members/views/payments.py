@@ -1,0 +1,54 @@
+"""«Статус моих оплат от …»: charges, payments and advances of the member's confirmed plots."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
+from wagtail.models import Page
+
+from billing.selectors import PlotStatus, payment_status
+from members.context_processors import CabinetContext
+from members.qr import bank_details, payment_qr_payload, payment_qr_svg
+from members.views import member_required
+from members.views.plots import cabinet_plots
+
+
+@dataclass(frozen=True)
+class PlotBlock:
+    status: PlotStatus
+    qr_svg: SafeString | None
+
+
+def contact_page_url(request: HttpRequest) -> str | None:
+    """The feedback form's page (home.ContactPage), found without importing `home`."""
+    page = Page.objects.live().filter(content_type__app_label="home", content_type__model="contactpage").first()
+    return page.get_url(request) if page is not None else None
+
+
+def _qr(status: PlotStatus, bank: dict | None) -> SafeString | None:
+    if bank is None or status.due <= 0:
+        return None
+    purpose = ", ".join(a.name for a in status.articles if a.due > 0)
+    payload = payment_qr_payload(bank=bank, plot_number=status.number, amount=status.due, purpose=purpose)
+    title = f"QR-код для оплаты: участок {status.number}"
+    return mark_safe(payment_qr_svg(payload, title=title))  # noqa: S308 - segno escapes the title
+
+
+@require_safe
+@member_required
+def payments(request: HttpRequest) -> HttpResponse:
+    plots = cabinet_plots(user=request.user)
+    status = payment_status(plot_ids=plots.plot_ids)
+    bank = bank_details(request)
+    menu = CabinetContext(request)
+    menu.__dict__["payment_status_date"] = status.as_of  # the menu's date is the one just read: no second query
+    context = {
+        "cabinet": menu,
+        "as_of": status.as_of,
+        "blocks": [PlotBlock(status=p, qr_svg=_qr(p, bank)) for p in status.plots],
+        "plots": plots,
+        "contact_url": contact_page_url(request),
+    }
+    return render(request, "members/payments.html", context)
