@@ -53,6 +53,8 @@ def test_title_has_the_import_date_in_russian_genitive(member_client, member):
     build_seed(member)
     soup = BeautifulSoup(member_client.get(URL).content, "html.parser")
     assert soup.h1.get_text(strip=True) == "Статус моих оплат от 26 апреля 2022"
+    menu_item = soup.select_one(".dropdown__list a[aria-current=page]")
+    assert menu_item.get_text(strip=True) == "Статус моих оплат от 26 апреля 2022"
 
 
 def test_money_uses_a_non_breaking_thousands_space(member_client, member):
@@ -209,3 +211,20 @@ def test_constant_queries_for_1x3_and_5x60(client, make_member, url):
         counts.append(len(queries))
     assert b"204" in response.content  # the big member's fifth plot is on the page
     assert counts[0] == counts[1] <= 15, counts
+
+
+@pytest.mark.parametrize(
+    ("value", "rub", "cost", "kwh", "area"),
+    [
+        (Decimal("7200"), "7\xa0200,00", "7200.00", "7200", "7200"),
+        (Decimal("0"), "0,00", "0.00", "0", "0"),
+        (Decimal("1234567.891"), "1\xa0234\xa0567,89", "1234567.89", "1234568", "1234567.891"),
+        (Decimal("7.20"), "7,20", "7.20", "7", "7.2"),
+        (Decimal("10.00"), "10,00", "10.00", "10", "10"),
+        (None, "", "", "", ""),
+    ],
+)
+def test_money_filters(value, rub, cost, kwh, area):
+    from members.templatetags.money import format_area, format_cost, format_kwh, format_rub
+
+    assert (format_rub(value), format_cost(value), format_kwh(value), format_area(value)) == (rub, cost, kwh, area)
