@@ -54,3 +54,7 @@ format: install ## Reformat the code with ruff
 
 bench: install ## Run the benchmarks in tests/perf (ratios against a baseline of the same run)
 	$(VENV)/bin/pytest tests/perf -o python_files='bench_*.py' -s -q
+
+.PHONY: backup
+backup: install ## Back up the database and media into backups/snt-backup-DATE-TIME.tar.gz
+	$(PY) manage.py backup

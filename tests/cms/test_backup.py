@@ -1,0 +1,204 @@
+"""Backups: the demo backed up here is restored by `manage.py restore` in another process into
+a fresh database (a new SQLite file, or a scratch PostgreSQL database), and compared."""
+
+import io
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from psycopg import sql
+
+from billing.models import Plot
+from cms.backups import BackupError, backup_restore
+from tests.factories import PlotFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PAGES = ["/", "/cabinet/"]
+MEMBER = "269"
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=)"[^"]*"')
+
+
+def snapshot() -> dict:
+    """Row counts of the project's models and the member's cabinet pages as rendered.
+
+    Runs here and, through `python -c`, against the restored database in a subprocess.
+    """
+    models = [apps.get_model("wagtailcore", "Page")]
+    for label in ("home", "billing", "members"):
+        models += apps.get_app_config(label).get_models(include_auto_created=True)
+    counts = {model._meta.label_lower: model._base_manager.count() for model in models}
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=MEMBER))
+    pages = {}
+    for url in PAGES:
+        response = client.get(url)
+        pages[url] = [response.status_code, CSRF_TOKEN.sub(r'\1""', response.content.decode())]
+    return {"counts": counts, "pages": pages}
+
+
+SNAPSHOT_SCRIPT = (
+    "import django, json; django.setup(); from tests.cms.test_backup import snapshot; print(json.dumps(snapshot()))"
+)
+
+
+def run_python(*args: str, database_url: str, media_root: Path) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.test",
+        DATABASE_URL=database_url,
+        DJANGO_MEDIA_ROOT=str(media_root),
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def _admin_connection() -> psycopg.Connection:
+    database = connection.settings_dict
+    params = {"host": database["HOST"], "port": database["PORT"], "user": database["USER"]}
+    params["password"] = database["PASSWORD"]
+    return psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v})
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """A database nobody has touched: a new SQLite file, or a scratch PostgreSQL database."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    name = f"snt_backup_dst_{secrets.token_hex(4)}"
+    with _admin_connection() as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "") + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
+    try:
+        yield f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
+    finally:
+        with _admin_connection() as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def media_tree(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_of_the_demo_restores_into_a_fresh_database(settings, tmp_path, fresh_database_url):
+    call_command("load_demo", stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("backup", "--output", str(tmp_path / "backups"), stdout=output)
+    (archive,) = (tmp_path / "backups").iterdir()
+    assert re.fullmatch(r"snt-backup-\d{8}-\d{6}\.tar\.gz", archive.name)
+    assert str(archive) in output.getvalue()
+    assert archive.stat().st_mode & 0o077 == 0
+    original = snapshot()
+    original_media = media_tree(Path(settings.MEDIA_ROOT))
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["engine"] == connection.vendor
+    assert manifest["row_counts"]["billing_plot"] == Plot.objects.count() > 0
+    assert "0001_initial" in manifest["migrations"]["billing"]
+
+    restored_media = tmp_path / "restored-media"
+    fresh = {"database_url": fresh_database_url, "media_root": restored_media}
+    restore = run_python("manage.py", "restore", str(archive), **fresh)
+    assert restore.returncode == 0, restore.stderr
+    assert re.search(r"billing_plot\s+(\d+)\s+\1\n", restore.stdout)
+    assert "Восстановление завершено" in restore.stdout
+
+    copy = run_python("-c", SNAPSHOT_SCRIPT, **fresh)
+    assert copy.returncode == 0, copy.stderr
+    restored = json.loads(copy.stdout)
+    assert restored["counts"] == original["counts"]
+    assert original["counts"]["billing.reading"] > 0
+    assert original["counts"]["members.plotclaim"] == 2
+    for url in PAGES:
+        assert original["pages"][url][0] == 200
+        assert restored["pages"][url] == original["pages"][url], url
+    assert "270" in restored["pages"]["/cabinet/"][1]
+    assert original_media
+    assert media_tree(restored_media) == original_media
+
+    again = run_python("manage.py", "restore", str(archive), **fresh)
+    assert again.returncode != 0
+    assert "База данных не пуста" in again.stderr
+
+
+def make_archive(
+    path: Path, members: dict[str, bytes], *, engine: str | None = None, links: dict | None = None
+) -> Path:
+    manifest = {"format": 1, "engine": engine or connection.vendor, "migrations": {}, "row_counts": {}}
+    members = {"manifest.json": json.dumps(manifest).encode(), **members}
+    with tarfile.open(path, "w:gz") as tar:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+        for name, target in (links or {}).items():
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            tar.addfile(info)
+    return path
+
+
+@pytest.mark.parametrize("name", ["../{}", "media/../../{}", "/{}"])
+def test_restore_refuses_members_outside_the_archive(tmp_path, name):
+    """No database access allowed here: the archive is refused before anything is touched."""
+    evil = f"evil-{secrets.token_hex(4)}"
+    archive = make_archive(tmp_path / "evil.tar.gz", {"database.sqlite3": b"", name.format(evil): b"pwned"})
+    with pytest.raises(BackupError, match="недопустимый путь"):
+        backup_restore(archive=archive)
+    assert not (Path(tempfile.gettempdir()) / evil).exists()
+    assert not (Path("/") / evil).exists()
+
+
+def test_restore_refuses_links_and_foreign_files(tmp_path):
+    linked = make_archive(tmp_path / "link.tar.gz", {}, links={"media/passwd": "/etc/passwd"})
+    with pytest.raises(BackupError, match="не обычный файл"):
+        backup_restore(archive=linked)
+    foreign = make_archive(tmp_path / "foreign.tar.gz", {"run.sh": b"rm -rf /"})
+    with pytest.raises(BackupError, match="посторонний файл"):
+        backup_restore(archive=foreign)
+
+
+def test_restore_refuses_an_archive_of_another_engine(tmp_path):
+    other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
+    archive = make_archive(tmp_path / "other.tar.gz", {"database.sqlite3": b"", "database.dump": b""}, engine=other)
+    with pytest.raises(CommandError, match=f"Архив сделан для базы «{other}»"):
+        call_command("restore", str(archive))
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_database_with_data(tmp_path):
+    plot = PlotFactory()
+    archive = make_archive(tmp_path / "backup.tar.gz", {"database.sqlite3": b"", "database.dump": b""})
+    with pytest.raises(CommandError, match=r"База данных не пуста.*billing_plot"):
+        call_command("restore", str(archive))
+    assert list(Plot.objects.values_list("pk", flat=True)) == [plot.pk]
+
+
+def test_backup_refuses_a_folder_inside_media(settings):
+    target = Path(settings.MEDIA_ROOT) / "backups"
+    with pytest.raises(CommandError, match="внутри папки медиафайлов"):
+        call_command("backup", "--output", str(target))
+    assert not target.exists()
