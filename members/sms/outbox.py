@@ -313,14 +313,27 @@ def _finish(rows: Iterable[SmsMessage], status: str, error: str, *, now, code: i
 
 
 def _save(rows: Iterable[SmsMessage], *, now) -> None:
-    rows = list(rows)
+    """One UPDATE per shared outcome (a batch mostly has one), and the per-row gateway ids."""
+    groups: dict[tuple, list[int]] = {}
+    with_ids = []
     for row in rows:
         row.updated_at = now
         row.last_error = row.last_error[:255]
-    SmsMessage.objects.bulk_update(
-        rows,
-        ["status", "gateway_id", "attempts", "error_code", "last_error", "sent_at", "next_attempt_at", "updated_at"],
-    )
+        key = (row.status, row.attempts, row.error_code, row.last_error, row.sent_at, row.next_attempt_at)
+        groups.setdefault(key, []).append(row.pk)
+        if row.gateway_id:
+            with_ids.append(row)
+    for (status, attempts, code, error, sent_at, next_at), ids in groups.items():
+        SmsMessage.objects.filter(pk__in=ids).update(
+            status=status,
+            attempts=attempts,
+            error_code=code,
+            last_error=error,
+            sent_at=sent_at,
+            next_attempt_at=next_at,
+            updated_at=now,
+        )
+    SmsMessage.objects.bulk_update(with_ids, ["gateway_id"])
 
 
 def _unique_phone_rounds(rows: list[SmsMessage]) -> list[list[SmsMessage]]:
