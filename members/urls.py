@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from members.views import electricity, exports, payments, profile
+from members.views import electricity, exports, payments, privacy, profile
 
 app_name = "cabinet"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("payments/", payments.payments, name="payments"),
     path("electricity/", electricity.electricity, name="electricity"),
     re_path(r"^electricity/export\.(?P<format>csv|xlsx)$", exports.electricity_export, name="electricity_export"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/export.json", privacy.privacy_export, name="privacy_export"),
+    path("privacy/delete/", privacy.privacy_delete, name="privacy_delete"),
 ]
