@@ -1,5 +1,6 @@
 """Monthly consumption per plot as server-rendered inline SVG: no script, readable by a screen
-reader (`<title>`, `<desc>`, a title on every bar), scaled by CSS through its viewBox."""
+reader (`<title>`, `<desc>`, a title on every bar); drawn at its natural size, shrunk by CSS
+on a narrow screen through its viewBox."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -60,7 +61,8 @@ def _svg(plot_number: int, bars: list[Bar]) -> str:
         "тёмная часть столбца — день, светлая — ночь"
     )
     parts = [
-        f'<svg class="consumption-chart" viewBox="0 0 {width} {total_height}" role="img" '
+        f'<svg class="consumption-chart" width="{width}" height="{total_height}" viewBox="0 0 {width} {total_height}" '
+        f'role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" preserveAspectRatio="xMinYMin meet">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
@@ -79,7 +81,7 @@ def _svg(plot_number: int, bars: list[Bar]) -> str:
             f'fill="{NIGHT_COLOUR}"/>'
         )
         parts.append("</g>")
-        if index % 3 == 0 or index == len(bars) - 1:
+        if (len(bars) - 1 - index) % 3 == 0:  # every third month, counted back from the newest
             parts.append(
                 f'<text x="{x + BAR / 2}" y="{TOP + HEIGHT + 14}" text-anchor="middle" font-size="9">'
                 f"{escape(bar.label)}</text>"
