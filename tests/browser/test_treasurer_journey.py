@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from billing.models import Meter, Reading
 from home.models import SiteSettings
-from members.models import PlotClaim, Profile
+from members.models import PlotClaim, Profile, SmsMessage
 from tests.factories import MeterFactory, PlotFactory, ReadingFactory, TariffFactory
 from tests.home.factories import make_home
 
@@ -137,7 +137,9 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     page.get_by_label("Файл").set_input_files(readings_xlsx(tmp_path / "pokazaniya-iyun-ispr.xlsx", corrected))
     page.get_by_role("button", name="Проверить файл").click()
     expect(page.locator("[data-import-errors]")).to_have_count(0)
-    expect(page.locator("[data-import-counts]")).to_contain_text("Строк: 2. Новых: 2, изменится: 0, без изменений: 0.")
+    expect(page.locator("[data-import-counts]")).to_contain_text(
+        "Строк: 2. Новых: 2, изменится: 0, без изменений: 0. Данные на 01.06.2022."
+    )
     preview = page.locator("table.listing tbody tr")
     expect(preview).to_have_count(2)
     expect(preview.nth(0)).to_contain_text("новая")
@@ -175,13 +177,14 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     dry_run.get_by_role("button", name="Пробный запуск").click()
     plan = page.locator("section[aria-labelledby='sms-plan']")
     expect(plan.get_by_role("heading")).to_have_text("Пробный запуск за 2022-05: сообщений 2 (ничего не отправлено)")
-    # Cyrillic: 70 characters fit one SMS part; the plot number pushes 269's text over it.
+    # Cyrillic: 70 characters fit one SMS part; 269's longer figures push its text into two.
     assert (len(SMS_269), len(SMS_270)) == (76, 70)
     messages = plan.locator("tbody tr")
     expect(messages).to_have_count(2)
     expect(messages.nth(0).locator("td")).to_have_text(["269", "269", "89031221105", SMS_269, "2"])
     expect(messages.nth(1).locator("td")).to_have_text(["269", "270", "89031221105", SMS_270, "1"])
     expect(page.get_by_text("Сообщений нет.")).to_be_visible()
+    assert not SmsMessage.objects.exists()
     shot("09-sms-dry-run")
 
     # Log out: the admin is closed again.
