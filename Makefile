@@ -58,3 +58,7 @@ bench: install ## Run the benchmarks in tests/perf (ratios against a baseline of
 .PHONY: backup
 backup: install ## Back up the database and media into backups/snt-backup-DATE-TIME.tar.gz
 	$(PY) manage.py backup
+
+.PHONY: prod-check
+prod-check: install browser ## Run the production setup on local PostgreSQL + Redis and check headers, CSP, cookies
+	$(PY) scripts/prod_check.py

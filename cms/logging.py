@@ -1,0 +1,106 @@
+"""Structured logs for production: one JSON object a line on stdout, tagged with the request id.
+
+Only named fields leave the process: Django attaches the whole request (cookies, session id) to
+some records, and none of it is copied. Known secrets that slip into a message are masked.
+"""
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+
+request_id: ContextVar[str] = ContextVar("request_id", default="")
+
+MASK = "***"
+# A proxy's id is reused only when it looks like one; anything else could forge log lines.
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+PASSWORD_PAIR = re.compile(r"(?i)((?:password|passwd|api_id|secret)\w*['\"]?\s*[:=]\s*['\"]?)[^\s'\",;&]+")
+# Keys of password resets and email confirmations travel in the path.
+PATH_KEY = re.compile(r"(/(?:key|confirm-email)/)[^/]+")
+SECRET_SETTINGS = ("SECRET_KEY", "SMSRU_API_ID", "EMAIL_HOST_PASSWORD")
+URL_SETTINGS = ("REDIS_URL",)
+
+request_log = logging.getLogger("cms.request")
+
+
+@cache
+def _secrets() -> tuple[str, ...]:
+    """Values from the settings that must never appear in a log, longest first."""
+    values = [str(getattr(settings, name, "") or "") for name in SECRET_SETTINGS]
+    values += [urlsplit(str(getattr(settings, name, "") or "")).password or "" for name in URL_SETTINGS]
+    values += [str(database.get("PASSWORD") or "") for database in settings.DATABASES.values()]
+    return tuple(sorted({value for value in values if len(value) >= 4}, key=len, reverse=True))
+
+
+@receiver(setting_changed)
+def _forget_secrets(**kwargs: object) -> None:
+    _secrets.cache_clear()
+
+
+def redact(text: str) -> str:
+    """Mask the configured secrets and any `password=…`-like pair in a piece of log text."""
+    for secret in _secrets():
+        text = text.replace(secret, MASK)
+    return PASSWORD_PAIR.sub(rf"\g<1>{MASK}", text)
+
+
+class JsonFormatter(logging.Formatter):
+    """time, level, logger, message, request_id, and the traceback when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        if current := request_id.get():
+            entry["request_id"] = current
+        for field in ("method", "path", "status", "duration_ms"):
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class RequestIdMiddleware:
+    """Give each request an id (the proxy's X-Request-ID when sane), echo it back, log one line."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        token = request_id.set(incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id.get()
+            path = PATH_KEY.sub(rf"\g<1>{MASK}", request.path)
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id.reset(token)
