@@ -70,7 +70,7 @@ class SmsOutboxView(WagtailAdminTemplateMixin, TemplateView):
             statuses=[(value, label, counts.get(value, 0)) for value, label in SmsMessage.Status.choices],
             total=sum(counts.values()),
             periods=list(SmsMessage.objects.order_by("-period").values_list("period", flat=True).distinct()[:24]),
-            default_period=period or previous_period(),
+            default_period=(plan.period if plan else "") or period or previous_period(),
             plan=plan,
             can_send=self.request.user.has_perm(SEND_PERMISSION),
             **kwargs,

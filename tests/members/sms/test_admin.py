@@ -38,6 +38,7 @@ def test_treasurer_dry_run_shows_the_seed_message_and_sends_nothing(client, trea
     html = response.content.decode()
     assert SEED_269 in html
     assert "Пробный запуск за 2022-05: сообщений 1" in html
+    assert 'name="period" id="sms-period" value="2022-05"' in html  # the month stays for «Отправить сейчас»
     assert SmsMessage.objects.count() == 0
 
 
