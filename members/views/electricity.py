@@ -1,7 +1,8 @@
 """«Мое электричество»: the instruction's table per period, newest first, and a chart per plot.
 
-Cells are formatted here, once, so the template only loops: a member with five plots and five
-years of readings gets 300 rows without 4,000 filter calls.
+A row's cells are written here, once, as numbers only (nothing to escape): a member with five
+plots and five years of readings gets 300 rows without 4,000 template variable renders, each of
+which Django would run through number localisation.
 """
 
 import datetime
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dates import MONTHS_ALT
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import override
 from django.views.decorators.http import require_safe
@@ -40,6 +43,16 @@ class Row:
     kwh: tuple[int, ...]
     costs: tuple[str, ...]
     tariff_missing: bool
+
+    @property
+    def cells(self) -> SafeString:
+        """`<th>` plot number and the `<td>`s; integers and «4370.41»-style strings only."""
+        kwh = "".join(f'<td class="num">{int(value)}</td>' for value in self.kwh)
+        if self.tariff_missing:
+            costs = '<td class="num" colspan="4">нет тарифа</td>'
+        else:
+            costs = "".join(f'<td class="num">{escape(value)}</td>' for value in self.costs)
+        return mark_safe(f'<th scope="row">{int(self.plot_number)}</th>{kwh}{costs}')  # noqa: S308 - numbers only
 
 
 @dataclass(frozen=True)
