@@ -375,8 +375,8 @@ def main() -> int:
             http_checks(report, base_url)
             browser_checks(report, base_url, database_url)
             log_checks(report, web_log)
-    except (Failed, subprocess.TimeoutExpired, psycopg.Error, redis.RedisError, requests.RequestException) as error:
-        report.check(False, "прогон прерван", str(error))
+    except Exception as error:  # anything at all: the report still ends with a verdict
+        report.check(False, "прогон прерван", f"{type(error).__name__}: {error}")
 
     say()
     say(f"prod-check: {len(report.results) - report.failures} из {len(report.results)} проверок прошли")
@@ -394,4 +394,6 @@ def _stop(signum: int, frame: object) -> None:
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGALRM, _stop)
+    signal.alarm(int(TIME_LIMIT) + 60)  # a hung browser or server still ends in the cleanup
     sys.exit(main())

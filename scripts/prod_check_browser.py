@@ -3,7 +3,8 @@
 Every page is opened in headless Chromium with `X-Forwarded-Proto: https`; the browser's
 `securitypolicyviolation` events and CSP console errors of each page are collected, and any
 of them is a failure. Admin pages are opened as the superuser so that the page editor (date
-pickers, inline panels, choosers, the rich text editor) is covered too.
+pickers, inline panels, choosers, the rich text editor) and the userbar on the public home
+page are covered too.
 """
 
 import contextlib
@@ -141,7 +142,7 @@ def browser_checks(report: Report, base_url: str, database_url: str) -> None:
                 base_url,
                 "суперпользователь",
                 ("admin", DEMO_PASSWORD),
-                ADMIN_PAGES + edit_pages(database_url),
+                ["/", *ADMIN_PAGES, *edit_pages(database_url)],
             )
         finally:
             browser.close()
