@@ -10,14 +10,12 @@ page are covered too.
 import contextlib
 import os
 import shutil
-from typing import Protocol
 
 import psycopg
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from prod_check_http import DEMO_PASSWORD, MEMBER, MEMBER_PASSWORD, Report
 
-DEMO_PASSWORD = "anikino-demo"  # noqa: S105 - printed by load_demo, see members/demo.py
-MEMBER, MEMBER_PASSWORD = "269", "Sad-demo-2022"  # members/demo.py
 WATCH_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -39,10 +37,6 @@ ADMIN_PAGES = [
     "/admin/documents/",
     "/admin/users/",
 ]
-
-
-class Report(Protocol):
-    def check(self, ok: bool, name: str, detail: str = "") -> bool: ...
 
 
 def edit_pages(database_url: str) -> list[str]:
