@@ -70,6 +70,8 @@ def backup_create(*, target_dir: Path) -> Path:
     The archive holds personal data, so it is created readable by its owner only.
     """
     engine = _engine()
+    if connection.in_atomic_block:
+        raise BackupError("Резервную копию нельзя делать внутри транзакции: её снимок не увидит чужих изменений.")
     media_root = Path(settings.MEDIA_ROOT).resolve()
     target_dir = Path(target_dir).resolve()
     if target_dir == media_root or media_root in target_dir.parents:

@@ -202,3 +202,25 @@ def test_backup_refuses_a_folder_inside_media(settings):
     with pytest.raises(CommandError, match="внутри папки медиафайлов"):
         call_command("backup", "--output", str(target))
     assert not target.exists()
+
+
+@pytest.mark.django_db
+def test_backup_refuses_to_run_inside_a_transaction(tmp_path):
+    with pytest.raises(CommandError, match="внутри транзакции"):
+        call_command("backup", "--output", str(tmp_path / "backups"))
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_needs_pg_dump_only_for_postgresql(monkeypatch, tmp_path):
+    PlotFactory()
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    if connection.vendor == "postgresql":
+        with pytest.raises(CommandError, match="Не найдена программа pg_dump"):
+            call_command("backup", "--output", str(tmp_path / "backups"))
+        assert not list((tmp_path / "backups").iterdir())
+    else:
+        call_command("backup", "--output", str(tmp_path / "backups"), stdout=io.StringIO())
+        (archive,) = (tmp_path / "backups").iterdir()
+        with tarfile.open(archive) as tar:
+            assert json.load(tar.extractfile("manifest.json"))["row_counts"]["billing_plot"] == 1
