@@ -1,0 +1,182 @@
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.test import Client
+from wagtail.models import PageViewRestriction
+
+from cms.settings import base as base_settings
+from home import cache as page_cache
+from home.models import AnnouncementPage
+from home.models.announcements import ANNOUNCEMENTS_PER_PAGE
+from tests.home.factories import make_announcement
+
+pytestmark = pytest.mark.django_db
+
+MIDDLEWARE = "home.cache.PageCacheMiddleware"
+WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_installed(settings):
+    """The behaviour below is the middleware's; test_settings_install_the_middleware checks the wiring."""
+    if MIDDLEWARE not in settings.MIDDLEWARE:
+        middleware = list(settings.MIDDLEWARE)
+        middleware.insert(middleware.index(WHITENOISE) + 1, MIDDLEWARE)
+        settings.MIDDLEWARE = middleware
+
+
+@pytest.fixture
+def member_client(django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_user(username="269", password="Sad-demo-2022"))
+    return client
+
+
+def get(client, url, **kwargs):
+    response = client.get(url, **kwargs)
+    assert response.status_code == HTTPStatus.OK, url
+    return response
+
+
+def test_settings_install_the_middleware_right_after_whitenoise():
+    middleware = base_settings.MIDDLEWARE  # production.py and test.py build on it
+    assert MIDDLEWARE in middleware, "add home.cache.PageCacheMiddleware to MIDDLEWARE in cms/settings/base.py"
+    assert middleware.index(MIDDLEWARE) == middleware.index(WHITENOISE) + 1
+
+
+def test_second_anonymous_get_is_served_from_the_cache_without_queries(client, site_pages, django_assert_num_queries):
+    first = get(client, "/")
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = get(client, "/")
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "Cookie" in second["Vary"]
+    assert "Показания загружены" in second.content.decode()
+
+
+def test_announcement_and_its_index_are_cached(client, site_pages):
+    for url in (site_pages.latest.url, site_pages.announcements.url):
+        assert get(client, url)["X-Cache"] == "miss"
+        assert get(client, url)["X-Cache"] == "hit"
+
+
+def test_each_page_number_is_its_own_entry(client, site_pages):
+    for day in range(ANNOUNCEMENTS_PER_PAGE):
+        make_announcement(site_pages.announcements, f"Новость {day + 1:02d}", site_pages.latest.date)
+    url = site_pages.announcements.url
+    first, second = get(client, url), get(client, url + "?page=2")
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "miss")
+    assert get(client, url + "?page=2").content == second.content
+    assert get(client, url)["X-Cache"] == "hit"
+    assert "Страница 2 из 2" in second.content.decode()
+    assert "Страница 1 из 2" in first.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?q=test", "?page=2&utm=x", "?page=abc", "?page=123456"])
+def test_other_query_strings_are_not_cached(client, site_pages, query):
+    for _ in range(2):
+        assert "X-Cache" not in get(client, site_pages.announcements.url + query)
+
+
+def test_publishing_a_change_is_visible_at_once(client, site_pages):
+    get(client, "/")
+    assert get(client, "/")["X-Cache"] == "hit"
+    page = AnnouncementPage.objects.get(pk=site_pages.latest.pk)
+    page.title = "Показания за июнь загружены"
+    page.save_revision().publish()
+
+    response = get(client, "/")
+    assert response["X-Cache"] == "miss"
+    assert "Показания за июнь загружены" in response.content.decode()
+    assert get(client, site_pages.latest.url).content.decode().count("Показания за июнь загружены") >= 1
+
+
+def test_unpublish_move_and_delete_are_visible_at_once(client, site_pages):
+    get(client, "/")
+    site_pages.latest.specific.unpublish()
+    assert "Показания загружены" not in get(client, "/").content.decode()
+
+    get(client, "/")
+    site_pages.older.move(site_pages.charter, pos="last-child")
+    assert "Вывоз мусора" not in get(client, site_pages.announcements.url).content.decode()
+
+    get(client, "/")
+    site_pages.pinned.delete()
+    assert "Общее собрание" not in get(client, "/").content.decode()
+
+
+def test_site_settings_and_the_menu_are_visible_at_once(client, site_pages):
+    get(client, "/")
+    site_pages.settings.full_name = "СНТ «Переименованное»"
+    site_pages.settings.save()
+    assert "СНТ «Переименованное»" in get(client, "/").content.decode()
+
+    site_pages.board.show_in_menus = False
+    site_pages.board.save_revision().publish()
+    assert f'href="{site_pages.board.url}"' not in get(client, "/").content.decode()
+
+
+def test_a_view_restriction_is_enforced_at_once(client, site_pages):
+    get(client, site_pages.help.url)
+    assert get(client, site_pages.help.url)["X-Cache"] == "hit"
+    PageViewRestriction.objects.create(page=site_pages.help, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(site_pages.help.url)
+    assert response.status_code == HTTPStatus.FOUND
+    assert "X-Cache" not in response
+
+
+def test_a_logged_in_member_never_gets_a_cached_page(client, member_client, site_pages):
+    get(client, "/")
+    assert get(client, "/")["X-Cache"] == "hit"
+    response = get(member_client, "/")
+    assert "X-Cache" not in response
+    assert "Выйти" in response.content.decode()
+
+
+def test_a_logged_in_member_never_fills_the_cache(client, member_client, site_pages):
+    for _ in range(2):
+        assert "X-Cache" not in get(member_client, site_pages.announcements.url)
+    response = get(client, site_pages.announcements.url)
+    assert response["X-Cache"] == "miss"
+    assert "Выйти" not in response.content.decode()
+
+
+def test_a_request_with_pending_messages_is_not_answered_from_the_cache(client, site_pages):
+    get(client, "/")
+    client.cookies["messages"] = "anything"
+    assert "X-Cache" not in get(client, "/")
+
+
+def test_the_contact_form_page_is_never_cached(client, site_pages):
+    for _ in range(2):
+        response = get(client, site_pages.contact.url)
+        assert "X-Cache" not in response
+        assert "csrfmiddlewaretoken" in response.content.decode()
+    assert not [key for key in client.cookies if key == django_settings.SESSION_COOKIE_NAME]
+
+
+def test_views_outside_wagtail_and_errors_are_not_cached(client, site_pages):
+    for _ in range(2):
+        assert "X-Cache" not in client.get("/search/?q=")
+        assert "X-Cache" not in client.get("/search/")
+        missing = client.get("/net-takoi-stranicy/")
+        assert missing.status_code == HTTPStatus.NOT_FOUND
+        assert "X-Cache" not in missing
+
+
+def test_a_lost_generation_starts_a_new_one(client, site_pages):
+    get(client, "/")
+    assert get(client, "/")["X-Cache"] == "hit"
+    cache.delete(page_cache.GENERATION_KEY)  # flushed or evicted
+    assert get(client, "/")["X-Cache"] == "miss"
+    assert get(client, "/")["X-Cache"] == "hit"
+
+
+def test_a_change_in_a_transaction_bumps_again_on_commit(site_pages, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        site_pages.settings.save()
+    assert page_cache.bump_generation in callbacks
