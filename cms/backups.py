@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 - only pg_dump/pg_restore/psql, resolved by shutil.which, list args
 import tarfile
 import tempfile
 from collections.abc import Iterable
@@ -183,7 +183,7 @@ def _row_counts(cursor: Any, tables: Iterable[str]) -> dict[str, int]:
     for table in sorted(tables):
         if not TABLE_NAME.match(table):
             raise BackupError(f"Недопустимое имя таблицы в архиве: {table!r}.")
-        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - a checked model table name
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608  # nosec B608 - TABLE_NAME-checked model table
         counts[table] = cursor.fetchone()[0]
     return counts
 
@@ -246,7 +246,7 @@ def _pg_tool(name: str) -> str:
 
 def _run(command: list[str]) -> None:
     try:
-        subprocess.run(command, check=True, env=_pg_environment(), capture_output=True, text=True)  # noqa: S603
+        subprocess.run(command, check=True, env=_pg_environment(), capture_output=True, text=True)  # noqa: S603  # nosec B603 - PostgreSQL tool path + fixed options, no shell
     except subprocess.CalledProcessError as error:
         raise BackupError(f"{Path(command[0]).name} завершился с ошибкой:\n{error.stderr.strip()}") from error
 
@@ -341,7 +341,7 @@ def _table_with_project_data() -> str:
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
         for table in sorted(_project_tables(with_pages=False) & existing):
-            cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1')  # noqa: S608 - a model table name
+            cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1')  # noqa: S608  # nosec B608 - name from the app registry and introspection
             if cursor.fetchone():
                 return table
     return ""

@@ -19,7 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "username_taken": "Этот номер участка уже зарегистрирован. Если это ваш участок, "
         "воспользуйтесь ссылкой «Забыли пароль?» или напишите правлению.",
-        "username_password_mismatch": "Неверный номер участка или пароль.",
+        "username_password_mismatch": "Неверный номер участка или пароль.",  # nosec B105 - an error message
         "too_many_login_attempts": "Слишком много неудачных попыток входа. Попробуйте позже.",
     }
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from billing.models import Plot
 from members.models import PlotClaim, Profile
 
-DEMO_PASSWORD = "anikino-demo"  # noqa: S105 - demo data only, printed by `make run`
+DEMO_PASSWORD = "anikino-demo"  # noqa: S105  # nosec B105 - demo accounts only, printed by `make run`
 
 STAFF = [
     ("admin", "Администратор", None, True),
@@ -45,7 +45,7 @@ def load_demo() -> list[str]:
 
 MEMBER = "269"
 MEMBER_EMAIL = "member269@example.org"
-MEMBER_PASSWORD = "Sad-demo-2022"  # noqa: S105 - demo data only, printed by `make run`
+MEMBER_PASSWORD = "Sad-demo-2022"  # noqa: S105  # nosec B105 - demo accounts only, printed by `make run`
 MEMBER_PLOTS = [269, 270]
 
 

@@ -162,9 +162,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
-    "reset_password": "10/h/ip,3/h/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "10/h/ip,3/h/key",  # nosec B105 - a rate-limit spec, not a password
+    "reset_password_from_key": "20/m/ip",  # nosec B105 - a rate-limit spec, not a password
+    "change_password": "5/m/user",  # nosec B105 - a rate-limit spec, not a password
     "manage_email": "10/m/user",
 }
 # Behind a reverse proxy set the number of proxies so rate limits see the client's address.
@@ -217,8 +217,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
-WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}  # nosec B105 - turns shared passwords off
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}  # nosec B105 - turns shared passwords off
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin (and a strict CSP)
 

@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import Q_CLUSTER
 
 DEBUG = False
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"  # noqa: S105  # nosec B105 - test settings only; production reads the environment
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
