@@ -5,8 +5,8 @@ on a narrow screen through its viewBox."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape  # the stdlib's: Django's lazy-aware one costs more per call
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
@@ -36,18 +36,22 @@ class Chart:
 
 
 def _bars_by_plot(groups: Iterable) -> dict[int, list[Bar]]:
-    """From `billing.selectors.PeriodGroup`s (newest first) to bars per plot, oldest first."""
-    bars: dict[int, list[Bar]] = defaultdict(list)
+    """From `billing.selectors.PeriodGroup`s (newest first) to each plot's last MAX_BARS bars, oldest first."""
+    lines: dict[int, list] = defaultdict(list)
     for group in groups:
         for line in group.lines:
-            period = line.period
-            month = f"{MONTHS_SHORT[period.start.month - 1]} {period.start:%y}"
-            title = (
-                f"{period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}: {period.total} кВт*ч "
-                f"(день {period.day}, ночь {period.night})"
-            )
-            bars[line.plot_number].append(Bar(label=month, title=title, day=period.day, night=period.night))
-    return {number: list(reversed(items))[-MAX_BARS:] for number, items in bars.items()}
+            if len(lines[line.plot_number]) < MAX_BARS:
+                lines[line.plot_number].append(line.period)
+    return {number: [_bar(period) for period in reversed(periods)] for number, periods in lines.items()}
+
+
+def _bar(period) -> Bar:
+    title = (
+        f"{period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}: {period.total} кВт*ч "
+        f"(день {period.day}, ночь {period.night})"
+    )
+    label = f"{MONTHS_SHORT[period.start.month - 1]} {period.start:%y}"
+    return Bar(label=label, title=title, day=period.day, night=period.night)
 
 
 def _svg(plot_number: int, bars: list[Bar]) -> str:
