@@ -190,3 +190,11 @@ def test_staff_account_is_not_erased_from_the_cabinet(client, make_member):
     assert response.status_code == HTTPStatus.FOUND
     staff.refresh_from_db()
     assert staff.is_active
+
+
+def test_export_runs_a_fixed_number_of_queries(member_with_plot, django_assert_max_num_queries):
+    for number in range(801, 807):
+        PlotClaim.objects.create(user=member_with_plot, plot=PlotFactory(number=number), status="confirmed")
+    with django_assert_max_num_queries(11):
+        data = member_data_export(user=member_with_plot)
+    assert [p["number"] for p in data["plots"]] == [269, *range(801, 807)]
