@@ -26,21 +26,24 @@ ANON_TARGET = 0.5
 CABINET_TARGET = 0.3
 
 
-def _check_setup(stack: Stack, announcement: str, cookies: list[str]) -> str:
-    """Fail early and clearly when the stack is not what the targets assume; return the CSS URL."""
+def _check_setup(stack: Stack, announcement: str, cookies: list[str]) -> tuple[str, list[str]]:
+    """Fail early when a member page does not open; return the CSS URL and the anonymous pages
+    the page cache does not answer (reported with the ratios: they explain a miss)."""
     status, _, html = stack.get("/")
     assert status == 200, f"home page answered {status}"
+    uncached = []
     for path in ("/", announcement):
         stack.get(path)
         status, headers, _ = stack.get(path)
-        assert headers.get("X-Cache") == "hit", f"{path} is not served from the page cache: {headers}"
+        if headers.get("X-Cache") != "hit":
+            uncached.append(f"{path} is not served from the page cache (home.cache.PageCacheMiddleware)")
     for path in [*CABINET_PATHS, BASELINE_PATH]:
         status, headers, _ = stack.get(path, cookies[0])
         assert status == 200, f"{path} for a logged-in member answered {status} {headers.get('Location', '')}"
         assert "X-Cache" not in headers, f"{path} for a member went through the page cache"
     css = re.search(r'href="(/static/[^"]+\.css)"', html)
     assert css, "no stylesheet on the home page"
-    return css.group(1)
+    return css.group(1), uncached
 
 
 def _anonymous(stack: Stack, css: str, announcement: str) -> dict[str, LoadResult]:
@@ -82,7 +85,7 @@ def test_anonymous_pages_and_cabinet_under_load(tmp_path):
         prepared = json.loads(stack.python("tests.perf.load.members", str(MEMBERS)))
         cookies, announcement = prepared["cookies"], prepared["announcement"]
         with stack.gunicorn(workers=2):
-            css = _check_setup(stack, announcement, cookies)
+            css, uncached = _check_setup(stack, announcement, cookies)
             stack.load(paths=["/", announcement, css], seconds=2, connections=4)  # warm both workers
             stack.load(paths=[BASELINE_PATH, *CABINET_PATHS], seconds=2, connections=8, cookies=cookies)
             results = _anonymous(stack, css, announcement)
@@ -101,4 +104,5 @@ def test_anonymous_pages_and_cabinet_under_load(tmp_path):
     _print(results, ratios)
     assert results["cabinet pages"].errors == 0, f"cabinet errors under load: {results['cabinet pages']}"
     misses = [f"{label}: {value:.2f}× < {target:g}×" for label, value, target in ratios if value < target]
+    misses += uncached
     assert not misses, "; ".join(misses)

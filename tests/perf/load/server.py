@@ -1,5 +1,9 @@
 """The production stack on loopback for the load benchmark: a scratch PostgreSQL database, a
-Redis database of its own, gunicorn with 2 workers, and wrk as the load generator."""
+Redis database of its own, gunicorn with 2 workers, and wrk as the load generator.
+
+BENCH_POSTGRES_URL (a maintenance database to create the scratch one from), BENCH_REDIS_URL
+and BENCH_SETTINGS_MODULE override the defaults below.
+"""
 
 import contextlib
 import http.client
