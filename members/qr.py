@@ -21,6 +21,7 @@ REQUIRED = (
 OPTIONAL = (("PayeeINN", "bank_inn"), ("KPP", "bank_kpp"))
 BANK_FIELDS = tuple(field for _, field in REQUIRED + OPTIONAL)
 HEADER = "ST00012"  # format ST, version 0001, encoding 2 = UTF-8
+PURPOSE_MAX = 210  # the standard's limit for Purpose
 
 
 def _clean(value: object) -> str:
@@ -53,7 +54,8 @@ def payment_qr_payload(*, bank: dict, plot_number: int, amount: Decimal, purpose
     kopecks = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     fields = [(key, _clean(bank.get(field, ""))) for key, field in REQUIRED + OPTIONAL]
     fields = [(key, value) for key, value in fields if value]
-    fields.append(("Purpose", _clean(f"Участок {plot_number}, {purpose}" if purpose else f"Участок {plot_number}")))
+    text = _clean(f"Участок {plot_number}, {purpose}" if purpose else f"Участок {plot_number}")
+    fields.append(("Purpose", text[:PURPOSE_MAX]))
     fields.append(("Sum", str(kopecks)))
     return "|".join([HEADER, *(f"{key}={value}" for key, value in fields)])
 

@@ -41,6 +41,13 @@ def test_blank_optional_details_are_left_out_and_separators_removed():
     assert fields[-2:] == ["Purpose=Участок 5, Взнос 2022", "Sum=100"]
 
 
+def test_purpose_is_cut_to_the_standards_210_characters():
+    payload = payment_qr_payload(bank=BANK, plot_number=269, amount=Decimal("1"), purpose="Взнос " * 60)
+    purpose = next(f for f in payload.split("|") if f.startswith("Purpose="))
+    assert len(purpose.removeprefix("Purpose=")) == 210
+    assert purpose.startswith("Purpose=Участок 269, Взнос Взнос")
+
+
 def test_svg_is_inline_and_titled():
     svg = payment_qr_svg(payment_qr_payload(bank=BANK, plot_number=269, amount=Decimal("7200"), purpose=""))
     assert svg.startswith("<svg")
