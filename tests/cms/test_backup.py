@@ -27,7 +27,7 @@ from cms.backups import BackupError, backup_restore
 from tests.factories import PlotFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-PAGES = ["/", "/cabinet/"]
+PAGES = ["/", "/cabinet/", "/cabinet/payments/", "/cabinet/electricity/"]
 MEMBER = "269"
 CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=)"[^"]*"')
 
@@ -135,6 +135,7 @@ def test_backup_of_the_demo_restores_into_a_fresh_database(settings, tmp_path, f
         assert original["pages"][url][0] == 200
         assert restored["pages"][url] == original["pages"][url], url
     assert "270" in restored["pages"]["/cabinet/"][1]
+    assert "4121.45" in restored["pages"]["/cabinet/electricity/"][1]  # plot 269, May 2022, two-zone
     assert original_media
     assert media_tree(restored_media) == original_media
 
