@@ -11,6 +11,7 @@ documents, images) bumps the generation, so the next request renders afresh.
 
 import functools
 import hashlib
+import logging
 import pickle  # nosec B403 - reads back only entries this module wrote to the site's own Redis
 import time
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page, PageViewRestriction, Site
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 ENTRY_KEY_PREFIX = "pagecache:page:"
@@ -164,7 +167,7 @@ def current_generation(value: Any) -> int:
 
 
 def bump_generation() -> None:
-    """Make every stored page stale at once."""
+    """Make every stored page stale at once. Errors propagate: a change must not go unnoticed."""
     store().bump()
 
 
@@ -190,8 +193,12 @@ class PageCacheMiddleware:
         if not cacheable_request(request):
             return self.get_response(request)
         key = entry_key(request)
-        found_generation, entry = store().read(key)
-        generation = current_generation(found_generation)
+        try:
+            found_generation, entry = store().read(key)
+            generation = current_generation(found_generation)
+        except redis.RedisError:
+            logger.warning("page cache unavailable, serving %s uncached", request.path, exc_info=True)
+            return self.get_response(request)
         if entry is not None and entry[0] == generation:
             _, status, headers, content = entry
             response = HttpResponse(content, status=status, headers=headers)
@@ -202,7 +209,11 @@ class PageCacheMiddleware:
         if getattr(request, WAGTAIL_PAGE_MARK, False) and cacheable_response(request, response):
             patch_vary_headers(response, ["Cookie"])  # the same URL differs for a logged-in member
             entry = (generation, response.status_code, _stored_headers(response), response.content)
-            store().write(key, entry, _timeout())
+            try:
+                store().write(key, entry, _timeout())
+            except redis.RedisError:
+                logger.warning("page cache unavailable, %s not stored", request.path, exc_info=True)
+                return response
             response[CACHE_HEADER] = "miss"
         return response
 

@@ -176,6 +176,15 @@ def test_a_lost_generation_starts_a_new_one(client, site_pages):
     assert get(client, "/")["X-Cache"] == "hit"
 
 
+def test_without_redis_pages_are_served_uncached(client, site_pages, monkeypatch):
+    unreachable = page_cache.RedisStore("redis://127.0.0.1:1/0")
+    monkeypatch.setattr(page_cache, "store", lambda: unreachable)
+    for _ in range(2):
+        response = get(client, "/")
+        assert "X-Cache" not in response
+        assert "Показания загружены" in response.content.decode()
+
+
 def test_a_change_in_a_transaction_bumps_again_on_commit(site_pages, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         site_pages.settings.save()
