@@ -6,10 +6,13 @@ import json
 import os
 import re
 import secrets
+import sqlite3
 import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -79,22 +82,51 @@ def _admin_connection() -> psycopg.Connection:
     return psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v})
 
 
-@pytest.fixture
-def fresh_database_url(tmp_path):
-    """A database nobody has touched: a new SQLite file, or a scratch PostgreSQL database."""
+@contextmanager
+def scratch_database(tmp_path: Path, name: str, *, migrated: bool) -> Iterator[str]:
+    """A database for the restore: a new SQLite file or a scratch PostgreSQL database, either
+    untouched or a copy of the migrated, still empty test database (as after a release's migrate)."""
     if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        path = tmp_path / f"{name}.sqlite3"
+        if migrated:
+            with closing(sqlite3.connect(path)) as copy:
+                connection.connection.backup(copy)
+        yield f"sqlite:///{path}"
         return
-    name = f"snt_backup_dst_{secrets.token_hex(4)}"
+    database = connection.settings_dict
+    name = f"snt_backup_{name}_{secrets.token_hex(4)}"
     with _admin_connection() as admin:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    database = connection.settings_dict
-    credentials = quote(database["USER"] or "") + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
     try:
+        if migrated:
+            environment = {**os.environ, "PGHOST": database["HOST"] or "", "PGPORT": str(database["PORT"] or "")}
+            environment.update(PGUSER=database["USER"] or "", PGPASSWORD=database["PASSWORD"] or "")
+            dump = tmp_path / f"{name}.dump"
+            for command in (
+                ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", "--dbname", database["NAME"]],
+                ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", name, str(dump)],
+            ):
+                subprocess.run(command, env=environment, check=True, capture_output=True, timeout=60)
+        credentials = quote(database["USER"] or "")
+        if database["PASSWORD"]:
+            credentials += f":{quote(database['PASSWORD'])}"
         yield f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
     finally:
         with _admin_connection() as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    with scratch_database(tmp_path, "fresh", migrated=False) as url:
+        yield url
+
+
+@pytest.fixture
+def migrated_database_url(transactional_db, tmp_path):
+    """Copied before the test loads the demo, so it holds the schema and no data."""
+    with scratch_database(tmp_path, "migrated", migrated=True) as url:
+        yield url
 
 
 def media_tree(root: Path) -> dict[str, bytes]:
@@ -102,7 +134,9 @@ def media_tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_of_the_demo_restores_into_a_fresh_database(settings, tmp_path, fresh_database_url):
+def test_backup_of_the_demo_restores_into_a_fresh_database(
+    settings, tmp_path, fresh_database_url, migrated_database_url
+):
     call_command("load_demo", stdout=io.StringIO())
     output = io.StringIO()
     call_command("backup", "--output", str(tmp_path / "backups"), stdout=output)
@@ -142,6 +176,12 @@ def test_backup_of_the_demo_restores_into_a_fresh_database(settings, tmp_path, f
     again = run_python("manage.py", "restore", str(archive), **fresh)
     assert again.returncode != 0
     assert "База данных не пуста" in again.stderr
+
+    migrated = run_python(
+        "manage.py", "restore", str(archive), database_url=migrated_database_url, media_root=tmp_path / "media-2"
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    assert re.search(r"billing_plot\s+(\d+)\s+\1\n", migrated.stdout)
 
 
 def make_archive(
