@@ -14,6 +14,13 @@ MAX_BARS = 24
 BAR, GAP = 18, 6
 LEFT, TOP, BOTTOM, HEIGHT = 44, 12, 34, 160
 DAY_COLOUR, NIGHT_COLOUR = "#2f7d32", "#9ccc65"
+# a bar: its title, x, then the day part's y and height, then the night part's (stacked on top)
+BAR_SVG = (
+    "<g><title>{0}</title>"
+    f'<rect x="{{1}}" y="{{2}}" width="{BAR}" height="{{3}}" fill="{DAY_COLOUR}"/>'
+    f'<rect x="{{1}}" y="{{4}}" width="{BAR}" height="{{5}}" fill="{NIGHT_COLOUR}"/></g>'
+)
+LABEL_SVG = '<text x="{}" y="{}" text-anchor="middle" font-size="9">{}</text>'
 
 
 @dataclass(frozen=True)
@@ -74,22 +81,14 @@ def _svg(plot_number: int, bars: list[Bar]) -> str:
         f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end" font-size="10">{peak}</text>',
         f'<text x="{LEFT - 4}" y="{TOP + HEIGHT}" text-anchor="end" font-size="10">0</text>',
     ]
+    base = TOP + HEIGHT
     for index, bar in enumerate(bars):
         x = LEFT + GAP + index * (BAR + GAP)
-        day_h = round(HEIGHT * bar.day / peak, 1)
-        night_h = round(HEIGHT * bar.night / peak, 1)
-        parts.append(f"<g><title>{escape(bar.title)}</title>")
-        parts.append(f'<rect x="{x}" y="{TOP + HEIGHT - day_h}" width="{BAR}" height="{day_h}" fill="{DAY_COLOUR}"/>')
-        parts.append(
-            f'<rect x="{x}" y="{TOP + HEIGHT - day_h - night_h}" width="{BAR}" height="{night_h}" '
-            f'fill="{NIGHT_COLOUR}"/>'
-        )
-        parts.append("</g>")
+        day_h = HEIGHT * bar.day // peak
+        night_h = HEIGHT * bar.night // peak
+        parts.append(BAR_SVG.format(escape(bar.title), x, base - day_h, day_h, base - day_h - night_h, night_h))
         if (len(bars) - 1 - index) % 3 == 0:  # every third month, counted back from the newest
-            parts.append(
-                f'<text x="{x + BAR / 2}" y="{TOP + HEIGHT + 14}" text-anchor="middle" font-size="9">'
-                f"{escape(bar.label)}</text>"
-            )
+            parts.append(LABEL_SVG.format(x + BAR // 2, base + 14, escape(bar.label)))
     parts.append("</svg>")
     return "".join(parts)
 
