@@ -1,5 +1,6 @@
 """Backups: the demo backed up here is restored by `manage.py restore` in another process into
-a fresh database (a new SQLite file, or a scratch PostgreSQL database), and compared."""
+a fresh database (a new SQLite file, or a scratch PostgreSQL database), and compared;
+then into a migrated, empty one."""
 
 import io
 import json
@@ -134,7 +135,7 @@ def media_tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_of_the_demo_restores_into_a_fresh_database(
+def test_backup_of_the_demo_restores_into_fresh_and_migrated_databases(
     settings, tmp_path, fresh_database_url, migrated_database_url
 ):
     call_command("load_demo", stdout=io.StringIO())
