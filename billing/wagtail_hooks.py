@@ -7,6 +7,7 @@ from datetime import date
 from functools import reduce
 
 from django.contrib.admin import SimpleListFilter
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
 from wagtail import hooks
@@ -18,6 +19,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 from wagtail_modeladmin.menus import GroupMenuItem
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import HistoryView
 
 from billing import admin_views
 from billing.exports import BillingIndexView, BillingSnippetIndexView
@@ -133,10 +135,20 @@ def yes_no(field: str, label: str):
     return column
 
 
+class PermittedHistoryView(HistoryView):
+    """modeladmin's history view checks no permission of its own; this one asks for the list's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_helper.user_can_list(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class BillingModelAdmin(ModelAdmin):
     """Common wiring: safe exports, plot-number search and the «Импорт из файла» button."""
 
     index_view_class = BillingIndexView
+    history_view_class = PermittedHistoryView
     index_template_name = "billing/admin/index.html"
     menu_icon = "table"
     list_per_page = 50

@@ -564,24 +564,8 @@ PAGE_ACCESS = {
     "draft": NOT_FOUND_FOR_ALL,
 }
 
-# Holes found by this test and not yet closed, with the fix they need. Each turns the test into
-# an expected failure; once closed, the test fails until the entry is removed.
-KNOWN_GAPS = {
-    f"admin/^billing/{model}/history/(?P<instance_pk>[-\\w]+)/$": (
-        "wagtail_modeladmin's HistoryView checks no permission: an editor sees the record's title "
-        "(a reading's numbers). Fix in billing/wagtail_hooks.py: history_view_enabled = False, or a "
-        "history_view_class whose dispatch checks permission_helper.user_can_list()."
-    )
-    for model in ("plot", "meter", "reading", "charge", "payment")
-}
-FRONTEND_LOGIN_GAP = (
-    "Wagtail's own front-end login (/_util/login/, django.contrib.auth LoginView) bypasses allauth's "
-    "rate limits and email verification, and private pages send visitors there. Fix: in cms/urls.py "
-    "redirect _util/login/ to account_login before wagtail_urls (as members_admin_login does for "
-    "admin/login/), and set WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL in cms/settings/base.py."
-)
-KNOWN_GAPS["_util/login/"] = FRONTEND_LOGIN_GAP
-KNOWN_GAPS["private"] = FRONTEND_LOGIN_GAP
+# Holes this walk found and that are closed: the billing history views (now permission-checked)
+# and Wagtail's own /_util/login/ (now leads to the allauth login).
 
 
 def page_key(page: Page) -> str:
@@ -652,17 +636,10 @@ def test_every_url_and_page_answers_each_role_as_the_tables_say(world):
     draft = ContentPage(title="Черновик", slug="chernovik", live=False)
     world["home"].add_child(instance=draft)
     mismatches, leaks = walk(world)
-    open_gaps = {key for key, *_ in mismatches + leaks if key in KNOWN_GAPS}
-    unexpected = [m for m in mismatches if m[0] not in KNOWN_GAPS]
-    assert not unexpected, "\n".join(
-        f"{k} as {role}: expected {want!r}, got {got!r}" for k, role, want, got in unexpected
+    assert not mismatches, "\n".join(
+        f"{k} as {role}: expected {want!r}, got {got!r}" for k, role, want, got in mismatches
     )
-    hidden = [leak for leak in leaks if leak[0] not in KNOWN_GAPS]
-    assert not hidden, "\n".join(f"{k} as {role} shows {found}" for k, role, found in hidden)
-    closed = set(KNOWN_GAPS) - open_gaps
-    assert not closed, f"closed, remove from KNOWN_GAPS: {sorted(closed)}"
-    if open_gaps:
-        pytest.xfail("; ".join(sorted({KNOWN_GAPS[key] for key in open_gaps})))
+    assert not leaks, "\n".join(f"{k} as {role} shows {found}" for k, role, found in leaks)
 
 
 def test_the_members_numbers_are_detectable_in_their_own_cabinet(client, world):
@@ -684,7 +661,6 @@ def test_a_new_url_pattern_needs_a_row(world):
     assert set(URL_ACCESS) - routes == set()
 
 
-@pytest.mark.xfail(strict=True, reason=FRONTEND_LOGIN_GAP)
 def test_no_login_form_lets_a_password_be_guessed_without_limit(client, world):
     """allauth stops the guesses after a few failures; every other password form must too."""
     for attempt in range(12):
