@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "home.cache.PageCacheMiddleware",  # anonymous Wagtail pages, before sessions and routing
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "members.validators.CommonRussianPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"  # private pages use the one login too
 LOGIN_REDIRECT_URL = "/cabinet/"
 
 # django-allauth: login by plot number (username), mandatory email confirmation.
@@ -171,6 +173,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # The Wagtail admin has no door of its own: /admin/login/ leads to the allauth login.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"  # private pages use the one login too
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 LANGUAGE_CODE = "ru"
