@@ -11,7 +11,14 @@ from django.db.models import DateField
 from django.db.models.functions import Coalesce, TruncDate
 
 from billing.models import Charge, ImportBatch, Meter, Payment, Plot, Reading, Tariff
-from billing.services.electricity import PeriodCost, PlotPeriod, TariffMissing, period_bill, plot_periods
+from billing.services.electricity import (
+    PeriodCost,
+    PlotPeriod,
+    ReadingValues,
+    TariffMissing,
+    period_bill,
+    plot_periods,
+)
 from billing.services.ledger import ArticleBalance, PlotLedger, plot_ledger_from_rows
 
 STATUS_KINDS = (ImportBatch.Kind.CHARGES, ImportBatch.Kind.PAYMENTS)
@@ -132,14 +139,14 @@ def electricity_periods(*, plot_ids: Iterable[int]) -> list[PeriodGroup]:
     if not ids:
         return []
     meters = list(Meter.objects.filter(plot_id__in=ids).select_related("plot").order_by("plot__number", "pk"))
-    readings = Reading.objects.filter(meter__plot_id__in=ids).only("meter_id", "taken_on", "day", "night")
+    readings = Reading.objects.filter(meter__plot_id__in=ids).values_list("meter_id", "taken_on", "day", "night")
     tariffs = list(Tariff.objects.order_by("valid_from"))
 
     meters_of, readings_of = defaultdict(list), defaultdict(list)
     for meter in meters:
         meters_of[meter.plot_id].append(meter)
     plot_of_meter = {m.pk: m.plot_id for m in meters}
-    for reading in readings.order_by("meter_id", "taken_on"):
+    for reading in map(ReadingValues._make, readings.order_by("meter_id", "taken_on")):
         if reading.meter_id in plot_of_meter:  # not a meter added since the query above
             readings_of[plot_of_meter[reading.meter_id]].append(reading)
 

@@ -4,6 +4,7 @@ The payee's details come from the public site's settings, read without importing
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 import segno
 from django.apps import apps
@@ -60,7 +61,9 @@ def payment_qr_payload(*, bank: dict, plot_number: int, amount: Decimal, purpose
     return "|".join([HEADER, *(f"{key}={value}" for key, value in fields)])
 
 
+@lru_cache(maxsize=1024)
 def payment_qr_svg(payload: str, *, title: str = "QR-код для оплаты") -> str:
-    """Inline SVG (no XML declaration), scaled by CSS: `width`/`height` left out, viewBox kept."""
+    """Inline SVG (no XML declaration), scaled by CSS: `width`/`height` left out, viewBox kept.
+    The same payload always draws the same code, so each is drawn once per process."""
     code = segno.make(payload, encoding="utf-8", error="m", micro=False)
     return code.svg_inline(scale=4, border=4, title=title, svgclass="payment-qr__code", omitsize=True)
