@@ -20,8 +20,8 @@ from django.views.decorators.http import require_safe
 
 from billing.selectors import ElectricityLine, PeriodGroup, electricity_periods
 from members.charts import consumption_charts
+from members.selectors import cabinet_plots
 from members.views import member_required
-from members.views.plots import cabinet_plots
 
 COLUMNS = 14
 PERIOD_ROW = '<tr class="period"><th scope="rowgroup" colspan="' + str(COLUMNS) + '">{}</th></tr>'

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_safe
 
 from billing.selectors import plot_readings_rows
 from billing.services.imports import csv_safe
+from members.selectors import cabinet_plots
 from members.views import member_required
-from members.views.plots import cabinet_plots
 
 HEADERS = ("Участок", "Дата", "День", "Ночь", "Счетчик")
 CONTENT_TYPES = {

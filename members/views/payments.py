@@ -11,8 +11,8 @@ from wagtail.models import Page
 from billing.selectors import PlotStatus, payment_status
 from members.context_processors import CabinetContext
 from members.qr import bank_details, payment_qr_payload, payment_qr_svg
+from members.selectors import cabinet_plots
 from members.views import member_required
-from members.views.plots import cabinet_plots
 
 
 @dataclass(frozen=True)
