@@ -16,3 +16,7 @@ class MembersConfig(AppConfig):
         from members.sms.receivers import sms_after_readings_import
 
         readings_imported.connect(sms_after_readings_import, dispatch_uid="members_sms_after_readings_import")
+
+        from members.cabinet_cache import connect_signals
+
+        connect_signals()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import Plot
+from members.cabinet_cache import bump_generation
 from members.models import PlotClaim, Profile
 from members.phones import normalize_phone
 
@@ -102,8 +103,10 @@ def decide_claims(*, claim_ids: list[int], status: str, decided_by: AbstractBase
     """The treasurer's decision on several claims at once; returns how many changed."""
     if status not in (PlotClaim.Status.CONFIRMED, PlotClaim.Status.REJECTED):
         raise ValueError(status)
-    return (
+    changed = (
         PlotClaim.objects.filter(pk__in=claim_ids)
         .exclude(status=status)
         .update(status=status, decided_at=timezone.now(), decided_by=decided_by, comment=comment)
     )
+    bump_generation()  # a queryset update sends no signal; the members' cabinet pages change
+    return changed

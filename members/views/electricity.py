@@ -19,6 +19,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
 from billing.selectors import ElectricityLine, PeriodGroup, electricity_periods
+from members.cabinet_cache import cabinet_page_cache
 from members.charts import consumption_charts
 from members.selectors import cabinet_plots
 from members.views import member_required
@@ -66,6 +67,7 @@ def electricity_table(groups: list[PeriodGroup]) -> SafeString:
 
 
 @require_safe
+@cabinet_page_cache
 @member_required
 def electricity(request: HttpRequest) -> HttpResponse:
     plots = cabinet_plots(user=request.user)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from billing.selectors import PlotStatus, payment_status
+from members.cabinet_cache import cabinet_page_cache
 from members.context_processors import CabinetContext
 from members.qr import bank_details, payment_qr_payload, payment_qr_svg
 from members.selectors import cabinet_plots
@@ -37,6 +38,7 @@ def _qr(status: PlotStatus, bank: dict | None) -> SafeString | None:
 
 
 @require_safe
+@cabinet_page_cache
 @member_required
 def payments(request: HttpRequest) -> HttpResponse:
     plots = cabinet_plots(user=request.user)

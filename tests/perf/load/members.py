@@ -15,6 +15,7 @@ def prepare(count: int) -> dict:
     from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
     from django.utils import timezone
 
@@ -37,7 +38,12 @@ def prepare(count: int) -> dict:
         PlotClaim.objects.create(user=user, plot=plot, status=PlotClaim.Status.CONFIRMED, decided_at=timezone.now())
         client = Client()
         client.force_login(user)
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+        # a browser keeps the CSRF cookie its first page set; send it back as a browser would
+        csrf = _get_new_csrf_string()
+        cookies.append(
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; "
+            f"{settings.CSRF_COOKIE_NAME}={csrf}"
+        )
     announcement = AnnouncementPage.objects.live().public().order_by("-date", "-pk").first()
     if announcement is None:
         raise SystemExit("the demo has no published announcement")
