@@ -5,7 +5,8 @@ only when the treasurer imports, edits or decides something. An entry is keyed b
 session, the user and a generation token that any write to billing, members, accounts or
 pages replaces (on commit too), so a page never outlives the data it shows and never
 crosses sessions. The token is random, not a counter: an evicted token cannot bring old
-entries back.
+entries back. It is on only with a cache all processes share (CABINET_CACHE, set when
+REDIS_URL is): a per-process memory cache would let one worker miss another's invalidation.
 """
 
 import functools
@@ -88,6 +89,8 @@ def cabinet_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not getattr(settings, "CABINET_CACHE", False):
+            return view(request, *args, **kwargs)
         key = _key(request)
         entry = cache.get(key) if key else None
         if entry is not None:

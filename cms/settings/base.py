@@ -116,6 +116,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The members' cabinet page cache needs a cache every process shares (members.cabinet_cache).
+CABINET_CACHE = env.bool("CABINET_CACHE", default=bool(REDIS_URL))
+
 Q_CLUSTER = {
     "name": "snt",
     "workers": env.int("Q_WORKERS", default=2),

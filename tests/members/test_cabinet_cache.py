@@ -99,3 +99,10 @@ def test_pending_messages_are_never_swallowed_by_the_cache(member_client, seeded
     response = member_client.get("/cabinet/payments/")
     assert response.get(HEADER) != "hit"
     assert "Регистрационные данные сохранены." in response.content.decode()
+
+
+def test_off_without_a_shared_cache(member_client, seeded, settings):
+    settings.CABINET_CACHE = False  # as when REDIS_URL is not set: every process has its own memory cache
+    first, second, queries = get_twice(member_client, "/cabinet/payments/")
+    assert HEADER not in second
+    assert queries > 2
