@@ -190,7 +190,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not cacheable_request(request):
+        # Off without a cache every process shares: one worker would miss another's invalidation.
+        if not getattr(settings, "PAGE_CACHE", True) or not cacheable_request(request):
             return self.get_response(request)
         key = entry_key(request)
         try:

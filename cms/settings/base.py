@@ -118,6 +118,8 @@ else:
 
 # The members' cabinet page cache needs a cache every process shares (members.cabinet_cache).
 CABINET_CACHE = env.bool("CABINET_CACHE", default=bool(REDIS_URL))
+# The anonymous page cache (home.cache) likewise: a per-process cache could serve stale pages.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
 
 Q_CLUSTER = {
     "name": "snt",

@@ -12,6 +12,7 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 SMS_BACKEND = "console"
 SMS_RETRY_BACKOFF = 0.0
 CABINET_CACHE = True  # one process: the memory cache is shared by everything a test does
+PAGE_CACHE = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

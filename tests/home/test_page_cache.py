@@ -189,3 +189,10 @@ def test_a_change_in_a_transaction_bumps_again_on_commit(site_pages, django_capt
     with django_capture_on_commit_callbacks() as callbacks:
         site_pages.settings.save()
     assert page_cache.bump_generation in callbacks
+
+
+def test_off_without_a_shared_cache(client, site_pages, settings):
+    """Without Redis every process has its own memory cache, which would miss invalidations."""
+    settings.PAGE_CACHE = False
+    get(client, "/")
+    assert "X-Cache" not in get(client, "/")
