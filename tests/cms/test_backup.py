@@ -92,6 +92,7 @@ def scratch_database(tmp_path: Path, name: str, *, migrated: bool) -> Iterator[s
         path = tmp_path / f"{name}.sqlite3"
         if migrated:
             with closing(sqlite3.connect(path)) as copy:
+                connection.ensure_connection()  # an earlier live-server test may have closed it
                 connection.connection.backup(copy)
         yield f"sqlite:///{path}"
         return

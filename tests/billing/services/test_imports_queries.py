@@ -119,8 +119,6 @@ def test_lost_race_for_the_same_file_reports_the_winner(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_uploads_of_the_same_file_leave_one_set_of_rows():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
     _registry(300)
     content = _readings(300, "01.04.2022")
     barrier = threading.Barrier(2)

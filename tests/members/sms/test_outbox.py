@@ -245,8 +245,6 @@ def test_command_dry_run_shows_every_message_and_sends_nothing(seed, make_member
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_send_each_message_once(make_member, fake_smsru):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent workers need a server database; CI runs this on PostgreSQL")
     TariffFactory()
     for n in range(1, 151):
         plot = plot_with_readings(n, (0, 0), (n, 1))
