@@ -42,11 +42,11 @@ SETTINGS = {
     "telegram_url": "https://t.me/snt_anikino",
     "facebook_url": "",
     "bank_recipient": "СНТ «Аникино»",
-    "bank_account": "40703810400000012345",
+    "bank_account": "40703810500000012345",
     "bank_name": "ПАО Сбербанк",
     "bank_bic": "044525225",
     "bank_corr_account": "30101810400000000225",
-    "bank_inn": "5040012345",
+    "bank_inn": "5040012347",
     "bank_kpp": "504001001",
     "payment_due_day": 5,
 }

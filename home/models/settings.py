@@ -1,9 +1,12 @@
 """Values an editor changes without a programmer: the СНТ's name, contacts, bank details."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from home.requisites import bank_details_errors
 
 digits = RegexValidator(r"^\d*$", "Только цифры.")
 
@@ -107,6 +110,19 @@ class SiteSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        """A payment QR code with a wrong account or INN is refused by the member's bank app."""
+        super().clean()
+        errors = bank_details_errors(
+            account=self.bank_account,
+            bic=self.bank_bic,
+            corr_account=self.bank_corr_account,
+            inn=self.bank_inn,
+            kpp=self.bank_kpp,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def social_links(self) -> list[tuple[str, str]]:
