@@ -3,9 +3,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import sitemap as home_sitemap
 from home import views as home_views
 
 urlpatterns = [
@@ -14,7 +14,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("cabinet/", include("members.urls")),
     path("search/", home_views.search, name="search"),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", home_sitemap.sitemap, name="sitemap"),
+    path("robots.txt", home_sitemap.robots_txt, name="robots_txt"),
+    path("favicon.ico", home_sitemap.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_supported_language_variant
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page, Site
@@ -30,6 +31,7 @@ from home.models import (
 DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
 INSTRUCTION_TITLE = "Инструкция по работе с личным кабинетом"
 BOARD_EMAIL = "pravlenie@anikino.example.org"
+DEMO_PUBLISHED = datetime.date(2022, 4, 26)  # the date of the instruction
 
 SETTINGS = {
     "full_name": "СНТ «Аникино»",
@@ -151,7 +153,7 @@ def _home_page() -> HomePage:
     root = Page.get_first_root_node() or Page.add_root(title="Root", locale=_locale())
     home = HomePage(title="Главная", slug="snt", locale=_locale())
     root.add_child(instance=home)
-    home.save_revision().publish()
+    _publish(home)
     return home
 
 
@@ -172,11 +174,19 @@ def _default_site(home: HomePage) -> Site:
     return site
 
 
-def _publish_child(parent: Page, page: Page) -> Page:
+def _publish_child(parent: Page, page: Page, *, published: datetime.date = DEMO_PUBLISHED) -> Page:
     page.locale = parent.locale
     parent.add_child(instance=page)
-    page.save_revision().publish()
+    _publish(page, published)
     return page
+
+
+def _publish(page: Page, published: datetime.date = DEMO_PUBLISHED) -> None:
+    """Publish as of the demo's own date, not the load day: the sitemap's lastmod reads it."""
+    page.save_revision().publish()
+    moment = timezone.make_aware(datetime.datetime.combine(published, datetime.time(12)))
+    Page.objects.filter(pk=page.pk).update(first_published_at=moment, last_published_at=moment)
+    page.first_published_at = page.last_published_at = moment
 
 
 def _existing(parent: Page, model, slug: str):
@@ -206,7 +216,9 @@ def _announcements(home) -> AnnouncementIndexPage:
         )
     for slug, title, date, pinned, body in ANNOUNCEMENTS:
         if _existing(index, AnnouncementPage, slug) is None:
-            _publish_child(index, AnnouncementPage(title=title, slug=slug, date=date, pinned=pinned, body=body))
+            _publish_child(
+                index, AnnouncementPage(title=title, slug=slug, date=date, pinned=pinned, body=body), published=date
+            )
     return index
 
 

@@ -547,6 +547,8 @@ URL_ACCESS = {
     "cabinet/privacy/delete/": (LOGIN, OK, REDIRECT, REDIRECT, REDIRECT),
     "search/": PUBLIC,
     "sitemap.xml": PUBLIC,
+    "robots.txt": PUBLIC,
+    "favicon.ico": (REDIRECT,) * 5,
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": PUBLIC,
     "_util/login/": (LOGIN,) * 5,
     "^((?:[\\w\\-]+/)*)$": NOT_FOUND_FOR_ALL,
