@@ -314,7 +314,7 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 class ImportBatchAdmin(BillingModelAdmin):
     model = ImportBatch
     menu_label = "Загрузки"
-    menu_icon = "upload"
+    menu_icon = "history"
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
     history_view_enabled = False
@@ -403,7 +403,7 @@ class ArticleViewSet(BillingSnippetViewSet):
 
 class FeeRateViewSet(BillingSnippetViewSet):
     model = FeeRate
-    icon = "calculator"
+    icon = "decimal"
     menu_label = "Ставки взносов"
     menu_order = 62
     list_display = ("article", "basis", "rate", "accrue_on")

@@ -266,3 +266,46 @@ def test_article_snippet_search(treasurer_client):
     response = treasurer_client.get(reverse("wagtailsnippets_billing_article:list"), {"q": "взносы"})
     assert response.status_code == HTTPStatus.OK
     assert [article.name for article in response.context["object_list"]] == ["Членские взносы 2022"]
+
+
+def _menu_items(items: list) -> list[dict]:
+    """Flatten the sidebar's menu (submenus included) as Wagtail passes it to its JavaScript."""
+    flat = []
+    for item in items:
+        if isinstance(item, dict) and "_type" in item:
+            flat.append(item)
+            flat.extend(_menu_items(item.get("_args", [])))
+        elif isinstance(item, list | dict):
+            flat.extend(_menu_items(list(item.values()) if isinstance(item, dict) else item))
+    return flat
+
+
+def test_every_billing_menu_item_has_its_own_existing_icon(treasurer_client):
+    import json
+    from pathlib import Path
+
+    import wagtail
+
+    html = treasurer_client.get("/admin/").content.decode()
+    props = json.loads(html.split('id="wagtail-sidebar-props" type="application/json">')[1].split("</script>")[0])
+    icons_dir = Path(wagtail.__file__).parent / "admin" / "templates" / "wagtailadmin" / "icons"
+    known = {path.stem for path in icons_dir.glob("*.svg")}
+    entries = [item["_args"][0] for item in _menu_items(props["modules"]) if item["_type"].endswith("MenuItem")]
+    labels = {
+        entry["label"]: entry.get("icon_name") for entry in entries if isinstance(entry, dict) and "label" in entry
+    }
+    billing = [
+        "Участки",
+        "Показания",
+        "Начисления",
+        "Платежи",
+        "Загрузки",
+        "Импорт из файла",
+        "Тарифы",
+        "Статьи",
+        "Ставки взносов",
+    ]
+    missing = [label for label in billing if label not in labels]
+    assert missing == []
+    assert {label: labels[label] for label in billing if labels[label] not in known} == {}
+    assert len({labels[label] for label in billing}) == len(billing)

@@ -14,6 +14,7 @@ def test_404_is_the_custom_page(client, site_pages):
     html = response.content.decode()
     assert "<h1>Страница не найдена</h1>" in html
     assert '<nav class="main-nav"' in html
+    assert 'Перейдите <a href="/">на главную</a> или воспользуйтесь <a href="/search/">поиском</a>.' in html
 
 
 def test_500_renders_without_request_or_database(django_assert_num_queries):
