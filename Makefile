@@ -6,7 +6,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser run serve worker test lint format bench demo migrate
+.PHONY: help install system browser run serve worker test lint format bench demo migrate
+# Debian libraries WeasyPrint needs for PDFs (Pango, HarfBuzz) and a font with Cyrillic letters.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,7 +19,15 @@ $(STAMP): requirements/base.txt requirements/dev.txt requirements/production.txt
 	$(PIP) install --quiet -r requirements/dev.txt -r requirements/production.txt
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install every pinned requirement
+install: system $(STAMP) ## Create .venv and install every pinned requirement
+
+system: ## Install the Debian libraries and fonts that PDFs need (WeasyPrint), if missing
+	@command -v dpkg >/dev/null 2>&1 || { echo "Не Debian: поставьте Pango и шрифт DejaVu вручную"; exit 0; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Нужны пакеты: $$missing — sudo apt-get install $$missing"; exit 1; fi
 
 browser: ## Make sure a Chromium exists for browser tests (Debian package, else Playwright's)
 	@if command -v chromium >/dev/null 2>&1; then :; \
