@@ -29,11 +29,12 @@ system: ## Install the Debian libraries and fonts that PDFs need (WeasyPrint), i
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "Нужны пакеты: $$missing — sudo apt-get install $$missing"; exit 1; fi
 
-browser: ## Make sure a Chromium exists for browser tests (Debian package, else Playwright's)
+browser: ## Chromium (Debian package, else Playwright's) and axe-core (npm) for the browser tests
 	@if command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
 	else $(VENV)/bin/playwright install chromium; fi
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
 migrate: install ## Apply migrations
 	$(PY) manage.py migrate --noinput

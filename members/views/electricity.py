@@ -25,10 +25,24 @@ from members.selectors import cabinet_plots
 from members.views import member_required
 
 COLUMNS = 14
+# Each cell names itself (data-label): on a phone a row becomes a card of labelled values.
+READING_LABELS = [
+    f"{when}, {zone}"
+    for when, zones in (("Начало", ("день", "ночь", "сумма")), ("Конец", ("день", "ночь", "сумма")))
+    for zone in zones
+] + ["Расход, день", "Расход, ночь", "Расход, всего"]
+COST_LABELS = ["К оплате (однотарифный)", "Двухтарифный: день", "Двухтарифный: ночь", "К оплате (двухтарифный)"]
 PERIOD_ROW = '<tr class="period"><th scope="rowgroup" colspan="' + str(COLUMNS) + '">{}</th></tr>'
-PLOT_ROW = '<tr><th scope="row">{:d}</th>' + '<td class="num">{:d}</td>' * 9 + "{}</tr>"
-COSTS = '<td class="num">{:.2f}</td>' * 4
-NO_TARIFF = '<td class="num" colspan="4">нет тарифа</td>'
+PLOT_ROW = (
+    '<tr class="plot-line"><th scope="row" data-label="Участок">{:d}</th>'
+    + "".join(f'<td class="num" data-label="{label}">{{:d}}</td>' for label in READING_LABELS)
+    + "{}</tr>"
+)
+COSTS = "".join(
+    f'<td class="num cost cost--{kind}" data-label="{label}">{{:.2f}}</td>'
+    for kind, label in zip(("single", "day", "night", "total"), COST_LABELS, strict=True)
+)
+NO_TARIFF = '<td class="num cost" colspan="4" data-label="К оплате">нет тарифа</td>'
 
 
 @cache

@@ -1,0 +1,100 @@
+"""Every public and cabinet page at a phone's 390 px and a desktop's 1280 px: nothing scrolls
+sideways, axe-core finds no violation, and on a phone the amounts due are on the screen."""
+
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from tests.members.cabinet_data import build_seed
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (390, 1280)
+PASSWORD = "Sad-2024x"
+ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
+CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
+CABINET_PAGES += ["/accounts/password/change/"]
+
+
+def audit(page) -> list[str]:
+    """Problems of the page as shown: a sideways scroll, or axe-core's violations."""
+    problems = []
+    scroll, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll > width:
+        problems.append(f"scrolls sideways: {scroll} > {width}")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    return problems + violations
+
+
+def open_at(browser, live_server, width: int):
+    context = browser.new_context(base_url=live_server.url, locale="ru-RU", viewport={"width": width, "height": 800})
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url("**/cabinet/**")
+
+
+@pytest.fixture
+def member_with_data(transactional_db):
+    user = get_user_model().objects.create_user(username="269", email="m269@example.org", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    build_seed(user)
+    return user
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_public_pages_fit_and_pass_axe(browser, live_server, site_pages, width):
+    context, page = open_at(browser, live_server, width)
+    paths = [p.url for p in (site_pages.home, *site_pages.menu_pages, site_pages.latest)] + ACCOUNT_PAGES
+    found = {}
+    for path in paths:
+        page.goto(path)
+        if problems := audit(page):
+            found[path] = problems
+    context.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_cabinet_pages_fit_and_pass_axe(browser, live_server, site_pages, member_with_data, width):
+    context, page = open_at(browser, live_server, width)
+    log_in(page, "269")
+    found = {}
+    for path in CABINET_PAGES:
+        page.goto(path)
+        if problems := audit(page):
+            found[path] = problems
+    context.close()
+    assert found == {}
+
+
+def test_amounts_due_are_on_a_phones_screen(browser, live_server, site_pages, member_with_data):
+    context, page = open_at(browser, live_server, 390)
+    log_in(page, "269")
+    outside = []
+    for path, selector, expected in (
+        ("/cabinet/payments/", ".payment-table td.due", "7 200,00"),
+        ("/cabinet/electricity/", ".electricity-table td.cost--total", "4121.45"),
+    ):
+        page.goto(path)
+        cells = page.locator(selector)
+        assert expected in " ".join(cells.all_inner_texts()).replace("\xa0", " ")
+        for index in range(cells.count()):
+            box = cells.nth(index).bounding_box()
+            if box is None or box["x"] < 0 or box["x"] + box["width"] > 390:
+                outside.append((path, index, box))
+    context.close()
+    assert outside == []
