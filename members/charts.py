@@ -1,18 +1,20 @@
 """Monthly consumption per plot as server-rendered inline SVG: no script, readable by a screen
-reader (`<title>`, `<desc>`, a title on every bar); drawn at its natural size, shrunk by CSS
-on a narrow screen through its viewBox."""
+reader (`<title>`, `<desc>`, a title on every bar). Every month is labelled in a readable size;
+the chart keeps its natural size and a narrow screen scrolls it in its own box."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from html import escape  # the stdlib's: Django's lazy-aware one costs more per call
 
 from django.utils.safestring import SafeString, mark_safe
 
 MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 MAX_BARS = 24
-BAR, GAP = 18, 6
-LEFT, TOP, BOTTOM, HEIGHT = 44, 12, 34, 160
+BAR, GAP = 24, 10
+LEFT, TOP, BOTTOM, HEIGHT = 48, 14, 44, 160
+FONT_SIZE = 13  # px at the chart's natural size, which it keeps on every screen
 DAY_COLOUR, NIGHT_COLOUR = "#2f7d32", "#9ccc65"
 # a bar: its title, x, then the day part's y and height, then the night part's (stacked on top)
 BAR_SVG = (
@@ -20,7 +22,7 @@ BAR_SVG = (
     f'<rect x="{{1}}" y="{{2}}" width="{BAR}" height="{{3}}" fill="{DAY_COLOUR}"/>'
     f'<rect x="{{1}}" y="{{4}}" width="{BAR}" height="{{5}}" fill="{NIGHT_COLOUR}"/></g>'
 )
-LABEL_SVG = '<text x="{}" y="{}" text-anchor="middle" font-size="9">{}</text>'
+LABEL_SVG = '<text x="{}" y="{}" text-anchor="middle" font-size="' + str(FONT_SIZE) + '">{}</text>'
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Bar:
     title: str
     day: int
     night: int
+    start: date
 
     @property
     def total(self) -> int:
@@ -57,8 +60,9 @@ def _bar(period) -> Bar:
         f"{period.start:%d.%m.%Y} – {period.end:%d.%m.%Y}: {period.total} кВт*ч "
         f"(день {period.day}, ночь {period.night})"
     )
-    label = f"{MONTHS_SHORT[period.start.month - 1]} {period.start:%y}"
-    return Bar(label=label, title=title, day=period.day, night=period.night)
+    return Bar(
+        label=MONTHS_SHORT[period.start.month - 1], title=title, day=period.day, night=period.night, start=period.start
+    )
 
 
 def _svg(plot_number: int, bars: list[Bar]) -> str:
@@ -78,8 +82,8 @@ def _svg(plot_number: int, bars: list[Bar]) -> str:
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         f'<line x1="{LEFT}" y1="{TOP + HEIGHT}" x2="{width}" y2="{TOP + HEIGHT}" stroke="#999"/>',
-        f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end" font-size="10">{peak}</text>',
-        f'<text x="{LEFT - 4}" y="{TOP + HEIGHT}" text-anchor="end" font-size="10">0</text>',
+        f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end" font-size="{FONT_SIZE}">{peak}</text>',
+        f'<text x="{LEFT - 4}" y="{TOP + HEIGHT}" text-anchor="end" font-size="{FONT_SIZE}">0</text>',
     ]
     base = TOP + HEIGHT
     for index, bar in enumerate(bars):
@@ -87,8 +91,9 @@ def _svg(plot_number: int, bars: list[Bar]) -> str:
         day_h = HEIGHT * bar.day // peak
         night_h = HEIGHT * bar.night // peak
         parts.append(BAR_SVG.format(escape(bar.title), x, base - day_h, day_h, base - day_h - night_h, night_h))
-        if (len(bars) - 1 - index) % 3 == 0:  # every third month, counted back from the newest
-            parts.append(LABEL_SVG.format(x + BAR // 2, base + 14, escape(bar.label)))
+        parts.append(LABEL_SVG.format(x + BAR // 2, base + 17, bar.label))
+        if index == 0 or bar.start.month == 1:  # the year under the first month and each January
+            parts.append(LABEL_SVG.format(x + BAR // 2, base + 35, bar.start.year))
     parts.append("</svg>")
     return "".join(parts)
 

@@ -11,3 +11,10 @@ document.addEventListener("keydown", (event) => {
         dropdown.querySelector("summary").focus();
     });
 });
+
+// A chart wider than the screen opens scrolled to its newest month (its right end).
+document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll(".chart-scroll").forEach((box) => {
+        box.scrollLeft = box.scrollWidth;
+    });
+});

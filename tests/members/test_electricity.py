@@ -193,3 +193,14 @@ def test_exports_neutralise_formulas(member_client, member, fmt):
 def test_unknown_export_format_is_404(member_client, member):
     build_seed(member)
     assert member_client.get("/cabinet/electricity/export.json").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_chart_labels_every_month_in_a_readable_size(member_client, member):
+    build_seed(member)
+    soup = BeautifulSoup(member_client.get(URL).content, "html.parser")
+    chart = soup.select_one("svg.consumption-chart")
+    texts = [t.get_text() for t in chart.find_all("text")]
+    assert texts[2:] == ["апр", "2022", "май"]  # after the axis: each month, the year under the first
+    assert min(int(t["font-size"]) for t in chart.find_all("text")) >= 12
+    scroll_box = chart.parent
+    assert scroll_box["tabindex"] == "0" and "chart-scroll" in scroll_box["class"]
