@@ -3,12 +3,14 @@
 The payee's details come from the public site's settings, read without importing `home`.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import segno
 from django.apps import apps
 from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Site
 
 # (ГОСТ field, SiteSettings field); the first five are mandatory in the standard.
@@ -50,15 +52,41 @@ def bank_details(request: HttpRequest | None = None) -> dict[str, str] | None:
     return bank
 
 
+def payment_purpose(*, plot_number: int, purpose: str) -> str:
+    """«Участок 269, Членские взносы 2022», cut to the standard's limit."""
+    text = _clean(f"Участок {plot_number}, {purpose}" if purpose else f"Участок {plot_number}")
+    return text[:PURPOSE_MAX]
+
+
 def payment_qr_payload(*, bank: dict, plot_number: int, amount: Decimal, purpose: str) -> str:
     """`ST00012|Name=…|PersonalAcc=…|…|Purpose=Участок 269, …|Sum=720000`: the sum in kopecks."""
     kopecks = int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     fields = [(key, _clean(bank.get(field, ""))) for key, field in REQUIRED + OPTIONAL]
     fields = [(key, value) for key, value in fields if value]
-    text = _clean(f"Участок {plot_number}, {purpose}" if purpose else f"Участок {plot_number}")
-    fields.append(("Purpose", text[:PURPOSE_MAX]))
+    fields.append(("Purpose", payment_purpose(plot_number=plot_number, purpose=purpose)))
     fields.append(("Sum", str(kopecks)))
     return "|".join([HEADER, *(f"{key}={value}" for key, value in fields)])
+
+
+@dataclass(frozen=True)
+class PaymentCode:
+    """A QR code to pay `amount` for a plot, with the purpose printed beside it for typing by hand."""
+
+    plot_number: int
+    amount: Decimal
+    purpose: str
+    svg: SafeString
+
+
+def payment_code(*, bank: dict | None, plot_number: int, amount: Decimal | None, purpose: str) -> PaymentCode | None:
+    """None without bank details or without anything to pay."""
+    if bank is None or amount is None or amount <= 0:
+        return None
+    payload = payment_qr_payload(bank=bank, plot_number=plot_number, amount=amount, purpose=purpose)
+    title = f"QR-код для оплаты: участок {plot_number}"
+    svg = mark_safe(payment_qr_svg(payload, title=title))  # noqa: S308  # nosec B308 B703 - segno's SVG; segno escapes the title
+    text = payment_purpose(plot_number=plot_number, purpose=purpose)
+    return PaymentCode(plot_number=plot_number, amount=amount, purpose=text, svg=svg)
 
 
 @lru_cache(maxsize=1024)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from billing.selectors import ElectricityLine, PeriodGroup, electricity_periods
 from members.cabinet_cache import cabinet_page_cache
 from members.charts import consumption_charts
+from members.qr import PaymentCode, bank_details, payment_code
 from members.selectors import cabinet_plots
 from members.views import member_required
 
@@ -70,6 +71,22 @@ def _row_html(line: ElectricityLine) -> str:
     )
 
 
+def electricity_codes(groups: list[PeriodGroup], bank: dict | None) -> list[PaymentCode]:
+    """A QR code per plot for what its newest period costs, with the end readings in the purpose."""
+    newest: dict[int, ElectricityLine] = {}
+    for group in groups:  # newest first
+        for line in group.lines:
+            newest.setdefault(line.plot_number, line)
+    codes = []
+    for number, line in sorted(newest.items()):
+        p = line.period
+        purpose = f"электроэнергия {p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}, Т1 {p.end_day}, Т2 {p.end_night}"
+        code = payment_code(bank=bank, plot_number=number, amount=line.owed, purpose=purpose)
+        if code is not None:
+            codes.append(code)
+    return codes
+
+
 def electricity_table(groups: list[PeriodGroup]) -> SafeString:
     """One `<tbody>` per period: its title row spanning the table, then a row per plot."""
     parts = []
@@ -86,7 +103,10 @@ def electricity_table(groups: list[PeriodGroup]) -> SafeString:
 def electricity(request: HttpRequest) -> HttpResponse:
     plots = cabinet_plots(user=request.user)
     groups = electricity_periods(plot_ids=plots.plot_ids)
+    bank = bank_details(request)
     context = {
+        "codes": electricity_codes(groups, bank),
+        "bank": bank,
         "periods": groups,
         "table_body": electricity_table(groups),
         "charts": consumption_charts(groups=groups),

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from billing.selectors import PlotStatus, payment_status
 from members.cabinet_cache import cabinet_page_cache
 from members.context_processors import CabinetContext
-from members.qr import bank_details, payment_qr_payload, payment_qr_svg
+from members.qr import PaymentCode, bank_details, payment_code
 from members.selectors import cabinet_plots
 from members.views import member_required
 
@@ -19,7 +18,7 @@ from members.views import member_required
 @dataclass(frozen=True)
 class PlotBlock:
     status: PlotStatus
-    qr_svg: SafeString | None
+    code: PaymentCode | None
 
 
 def contact_page_url(request: HttpRequest) -> str | None:
@@ -28,13 +27,9 @@ def contact_page_url(request: HttpRequest) -> str | None:
     return page.get_url(request) if page is not None else None
 
 
-def _qr(status: PlotStatus, bank: dict | None) -> SafeString | None:
-    if bank is None or status.due <= 0:
-        return None
+def _code(status: PlotStatus, bank: dict | None) -> PaymentCode | None:
     purpose = ", ".join(a.name for a in status.articles if a.due > 0)
-    payload = payment_qr_payload(bank=bank, plot_number=status.number, amount=status.due, purpose=purpose)
-    title = f"QR-код для оплаты: участок {status.number}"
-    return mark_safe(payment_qr_svg(payload, title=title))  # noqa: S308  # nosec B308 B703 - segno's SVG; segno escapes the title
+    return payment_code(bank=bank, plot_number=status.number, amount=status.due, purpose=purpose)
 
 
 @require_safe
@@ -49,7 +44,8 @@ def payments(request: HttpRequest) -> HttpResponse:
     context = {
         "cabinet": menu,
         "as_of": status.as_of,
-        "blocks": [PlotBlock(status=p, qr_svg=_qr(p, bank)) for p in status.plots],
+        "blocks": [PlotBlock(status=p, code=_code(p, bank)) for p in status.plots],
+        "bank": bank,
         "plots": plots,
         "contact_url": contact_page_url(request),
     }

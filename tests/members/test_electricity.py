@@ -204,3 +204,27 @@ def test_chart_labels_every_month_in_a_readable_size(member_client, member):
     assert min(int(t["font-size"]) for t in chart.find_all("text")) >= 12
     scroll_box = chart.parent
     assert scroll_box["tabindex"] == "0" and "chart-scroll" in scroll_box["class"]
+
+
+def test_a_qr_code_for_each_plots_newest_electricity_bill(member_client, member):
+    from tests.members.test_payments import _bank_settings
+
+    _bank_settings()
+    build_seed(member)
+    soup = BeautifulSoup(member_client.get(URL).content, "html.parser")
+    section = soup.select_one("section.electricity-pay")
+    captions = [
+        f.figcaption.get_text(" ", strip=True).replace("\xa0", " ") for f in section.select("figure.payment-qr")
+    ]
+    assert len(captions) == 2
+    assert "участок 269, сумма 4 121,45 руб." in captions[0]
+    assert "Участок 269, электроэнергия 01.05.2022–01.06.2022, Т1 9532, Т2 3118" in captions[0]
+    assert "участок 270, сумма 13,64 руб." in captions[1]
+    assert "40703810000000000001" in section.select_one("section.bank-details").get_text()
+
+
+def test_no_electricity_code_without_bank_details(member_client, member):
+    build_seed(member)
+    soup = BeautifulSoup(member_client.get(URL).content, "html.parser")
+    assert soup.select("table.electricity-table")
+    assert not soup.select("section.electricity-pay")

@@ -229,3 +229,14 @@ def test_money_filters(value, rub, cost, kwh, area):
     from members.templatetags.money import format_area, format_cost, format_kwh, format_rub
 
     assert (format_rub(value), format_cost(value), format_kwh(value), format_area(value)) == (rub, cost, kwh, area)
+
+
+def test_bank_details_as_text_and_the_purpose_under_the_code(member_client, member):
+    _bank_settings()
+    build_seed(member)
+    soup = BeautifulSoup(member_client.get(URL).content, "html.parser")
+    purpose = soup.select_one("figure.payment-qr .payment-qr__purpose").get_text(" ", strip=True)
+    assert purpose == "Назначение платежа: Участок 269, Членские взносы 2022"
+    details = soup.select_one("section.bank-details").get_text(" ", strip=True)
+    for text in ("СНТ «Тестовое»", "40703810000000000001", "044525225", "30101810400000000225", "5012345678"):
+        assert text in details
