@@ -45,6 +45,29 @@ class DocumentBlock(blocks.StructBlock):
         label = "Документ"
 
 
+class FormFieldPreviewBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label="название поля")
+    required = blocks.BooleanBlock(label="обязательное («*»)", required=False)
+    has_help = blocks.BooleanBlock(label="есть подсказка («?»)", required=False)
+    value = blocks.CharBlock(label="что в поле введено", required=False)
+    placeholder = blocks.CharBlock(label="подсказка в пустом поле", required=False)
+    note = blocks.CharBlock(label="пояснение под полем", required=False)
+
+
+class FormPreviewBlock(blocks.StructBlock):
+    """A picture of a form of the site drawn in its own styles: for instructions («нажмите
+    «Войти»»), readable by a screen reader and at any width, unlike a screenshot."""
+
+    title = blocks.CharBlock(label="заголовок формы", required=False)
+    fields = blocks.ListBlock(FormFieldPreviewBlock(), label="поля", required=False)
+    buttons = blocks.ListBlock(blocks.CharBlock(label="кнопка"), label="кнопки", required=False)
+
+    class Meta:
+        template = "home/blocks/form_preview.html"
+        icon = "form"
+        label = "Образец формы"
+
+
 class ContentBlocks(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -55,3 +78,4 @@ class ContentBlocks(blocks.StreamBlock):
     image = ImageBlock()
     document = DocumentBlock()
     table = TableBlock(label="Таблица", table_options=TABLE_OPTIONS, template="home/blocks/table.html")
+    form_preview = FormPreviewBlock()

@@ -8,7 +8,7 @@ import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_supported_language_variant
@@ -27,6 +27,7 @@ from home.models import (
     HomePage,
     SiteSettings,
 )
+from home.pdf import content_page_pdf
 
 DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
 INSTRUCTION_TITLE = "Инструкция по работе с личным кабинетом"
@@ -117,13 +118,14 @@ def load_demo() -> None:
         home, "finansy", "Финансы", "Тарифы, взносы и реквизиты для оплаты.", _finance_body(), show_in_menus=True
     )
     contact = _contact(home)
-    document = _instruction_document()
     text = (DEMO_FILES / "instruction.txt").read_text(encoding="utf-8")
+    instruction = instruction_blocks(text, form_page_id=contact.pk)
+    document = _instruction_document(instruction, site)
     help_body = [
         ("document", {"document": document, "title": "Скачать инструкцию по работе с личным кабинетом"}),
-        *instruction_blocks(text, form_page_id=contact.pk),
+        *instruction,
     ]
-    _content_page(home, "pomoshch", "Помощь", INSTRUCTION_TITLE + ".", help_body)
+    _content_page(home, "pomoshch", "Помощь", INSTRUCTION_TITLE + ".", help_body, refresh=True)
     consent = _content_page(
         home,
         "soglasie",
@@ -193,13 +195,30 @@ def _existing(parent: Page, model, slug: str):
     return model.objects.child_of(parent).filter(slug=slug).first()
 
 
-def _content_page(home, slug, title, intro, body, *, show_in_menus=True) -> ContentPage:
+def _content_page(home, slug, title, intro, body, *, show_in_menus=True, refresh=False) -> ContentPage:
+    """Create the page when missing; with `refresh`, also bring an older demo's body up to date."""
     page = _existing(home, ContentPage, slug)
     if page is None:
         page = _publish_child(
             home, ContentPage(title=title, slug=slug, intro=intro, body=body, show_in_menus=show_in_menus)
         )
+    elif refresh and _blocks(page.body) != _blocks(ContentPage(body=body).body):
+        page.body = body
+        _publish(page)
     return page
+
+
+def _blocks(body) -> object:
+    """A StreamField's blocks without their random ids (list items have them too), to compare two bodies."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: strip(item) for key, item in value.items() if key != "id"}
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    return strip(body.get_prep_value())
 
 
 def _announcements(home) -> AnnouncementIndexPage:
@@ -260,15 +279,19 @@ def _contact(home) -> ContactPage:
     return page
 
 
-def _instruction_document():
+def _instruction_document(blocks: list, site: Site):
+    """The instruction as a PDF of the «Помощь» page's own blocks (an older demo's TXT is replaced)."""
     document_model = get_document_model()
     document = document_model.objects.filter(title=INSTRUCTION_TITLE).first()
-    if document is None:
-        collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
-        with (DEMO_FILES / "instruction.txt").open("rb") as handle:
+    if document is None or not document.file.name.endswith(".pdf"):
+        page = ContentPage(title="Помощь", intro=INSTRUCTION_TITLE, body=blocks)
+        pdf = content_page_pdf(page, base_url=site.root_url)
+        if document is None:
+            collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
             document = document_model(title=INSTRUCTION_TITLE, collection=collection)
-            document.file.save("instrukciya-lichnyj-kabinet.txt", File(handle), save=False)
-            document.save()
+        document.file.save("instrukciya-lichnyj-kabinet.pdf", ContentFile(pdf), save=False)
+        document.file_size = len(pdf)
+        document.save()
     return document
 
 

@@ -1,14 +1,19 @@
 """Turns the member instruction (markdown-like text) into ContentPage StreamField blocks.
 
-Headings become heading blocks, tab-separated lines become tables, bullet lists and
-paragraphs become rich text. English screenshot descriptions are left out: the page
-is Russian; `(#)` links point to the feedback form.
+Headings become heading blocks, tab-separated lines become tables (a short title line just
+above one becomes its caption), bullet lists and paragraphs become rich text. The text of a
+form's screenshot (lines «Пароль \\*», «например, 123», «Войти») becomes a «form_preview»
+block: the form drawn in the site's styles. English screenshot descriptions are left out:
+the page is Russian; `(#)` links point to the feedback form.
 """
 
 import html
 import re
 
 LINK = re.compile(r"\[([^\]]+)\]\(([^)]*)\)")
+FIELD = re.compile(r"^(?P<label>.*\S)\s*\\\*\s*(?P<help>\?)?$")  # «Пароль \*», «Номер участка \* ?»
+SHORT_TITLE = 45
+BUTTON_MAX = 30
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 SHORT_LINE = 45
 
@@ -26,7 +31,61 @@ def _inline(text: str, form_link: str) -> str:
     return BOLD.sub(r"<b>\1</b>", text)
 
 
-def _table(rows: list[list[str]]) -> dict:
+def _is_title(line: str) -> bool:
+    """A short line that names what follows: no sentence, list, number or emphasis."""
+    return (
+        0 < len(line) <= SHORT_TITLE
+        and not line.endswith((".", ":", "!"))
+        and not line.startswith(("#", "-", "*", "\t"))
+        and not re.match(r"\d+\.", line)
+    )
+
+
+def _is_button(line: str) -> bool:
+    return (
+        0 < len(line) <= BUTTON_MAX
+        and line[0].isupper()
+        and not line.endswith((".", ":"))
+        and not any(c.isdigit() for c in line)
+    )
+
+
+def _is_value(line: str) -> bool:
+    """What a screenshot shows typed into a field: «269,270», or its hint «например, 123»."""
+    return len(line) <= SHORT_TITLE and (
+        line.lower().startswith("например") or any(c.isdigit() or c == "@" for c in line)
+    )
+
+
+def _form_preview(lines: list[str], start: int, title: str) -> tuple[dict, int]:
+    """The form whose first field is at `start`; returns its block value and the index after it."""
+    fields: list[dict] = []
+    buttons: list[str] = []
+    index = start
+    while index < len(lines):
+        line = lines[index].strip()
+        if not line:
+            index += 1
+            continue
+        field = FIELD.match(line)
+        if field and not buttons:
+            label = field.group("label").replace("\\*", "*")
+            fields.append({"label": label, "required": True, "has_help": bool(field.group("help"))})
+            fields[-1].update(value="", placeholder="", note="")
+        elif fields and not buttons and _is_value(line) and not (fields[-1]["value"] or fields[-1]["placeholder"]):
+            key = "placeholder" if line.lower().startswith("например") else "value"
+            fields[-1][key] = line
+        elif fields and not buttons and fields[-1]["value"] and not fields[-1]["note"] and line.endswith("."):
+            fields[-1]["note"] = line
+        elif _is_button(line):
+            buttons.append(line)
+        else:
+            break
+        index += 1
+    return {"title": title, "fields": fields, "buttons": buttons}, index
+
+
+def _table(rows: list[list[str]], caption: str = "") -> dict:
     """A TableBlock value; a group title in the header row and a row with only its first cell
     filled (a period such as «01 Мая 2022 года - 01 Июня 2022 года») span the empty cells after them."""
     width = max(len(row) for row in rows)
@@ -47,7 +106,7 @@ def _table(rows: list[list[str]]) -> dict:
         "first_row_is_table_header": True,
         "first_col_is_header": False,
         "table_header_choice": "row",
-        "table_caption": "",
+        "table_caption": caption,
         "mergeCells": [{"row": r, "col": c, "rowspan": 1, "colspan": span} for r, c, span in merges],
         "cell": [{"row": r, "col": c + i, "hidden": True} for r, c, span in merges for i in range(1, span)],
     }
@@ -60,6 +119,7 @@ def instruction_blocks(text: str, *, form_page_id: int | None = None) -> list[tu
     paragraph: list[str] = []
     bullets: list[str] = []
     table: list[list[str]] = []
+    form_heading: str | None = None
 
     def flush() -> None:
         if bullets:
@@ -70,17 +130,45 @@ def instruction_blocks(text: str, *, form_page_id: int | None = None) -> list[tu
             blocks.append(("paragraph", f"<p>{'<br/>'.join(paragraph)}</p>"))
             paragraph.clear()
         if table:
-            blocks.append(("table", _table(table)))
+            blocks.append(("table", _table(table, table_caption)))
             table.clear()
 
+    def caption_from_last_paragraph() -> str:
+        """A lone short line right above a table is the table's title."""
+        if blocks and blocks[-1][0] == "paragraph":
+            match = re.fullmatch(r"<p>([^<]*)</p>", blocks[-1][1])
+            if match and _is_title(html.unescape(match.group(1))):
+                blocks.pop()
+                return html.unescape(match.group(1))
+        return ""
+
+    lines = text.splitlines()
     hard_break = False  # the previous line ended with two spaces: markdown's line break
-    for raw in text.splitlines():
+    index = 0
+    table_caption = ""
+    while index < len(lines):
+        raw = lines[index]
+        index += 1
         stripped = raw.strip()
+        if FIELD.match(stripped) and "\t" not in raw:
+            flush()
+            title = ""
+            if blocks and blocks[-1][0] == "heading" and blocks[-1][1] == form_heading:
+                title = blocks.pop()[1]
+            else:
+                title = caption_from_last_paragraph()
+            if blocks and blocks[-1][0] == "paragraph" and re.fullmatch(r"<p>\d+</p>", blocks[-1][1]):
+                blocks.pop()  # the plot number on the screenshot's user card, not a line of the text
+            value, index = _form_preview(lines, index - 1, title)
+            blocks.append(("form_preview", value))
+            hard_break = False
+            continue
         continues = hard_break
         hard_break = raw.endswith("  ") and bool(stripped)
         if "\t" in raw:
             if not table:
                 flush()
+                table_caption = caption_from_last_paragraph()
             table.append(raw.split("\t"))
             continue
         if table:
@@ -95,6 +183,7 @@ def instruction_blocks(text: str, *, form_page_id: int | None = None) -> list[tu
                 continue  # the page title already says it
             title = BOLD.sub(r"\1", LINK.sub(r"\1", stripped.lstrip("#").strip()))
             blocks.append(("heading", title.replace("\\*", "*")))
+            form_heading = title if level == 1 else None  # a form's title on its screenshot
             continue
         if stripped.startswith("- "):
             if paragraph:
@@ -108,4 +197,47 @@ def instruction_blocks(text: str, *, form_page_id: int | None = None) -> list[tu
             flush()
         paragraph.append(_inline(stripped, form_link))
     flush()
-    return blocks
+    return _loose_form_parts(blocks)
+
+
+def _plain(block: tuple[str, object]) -> str | None:
+    """The text of a one-line plain paragraph block, else None."""
+    if block[0] != "paragraph":
+        return None
+    match = re.fullmatch(r"<p>([^<]*)</p>", str(block[1]))
+    return html.unescape(match.group(1)).strip() if match else None
+
+
+def _loose_field(blocks: list[tuple[str, object]], index: int) -> dict | None:
+    """A label paragraph over a typed number (« Мобильный », «89031221105»): a field without «*»."""
+    text = _plain(blocks[index])
+    following = _plain(blocks[index + 1]) if index + 1 < len(blocks) else None
+    if not (text and following and _is_title(text) and not _is_value(text) and re.fullmatch(r"\d{5,}", following)):
+        return None
+    return {"label": text, "required": False, "has_help": False, "value": following, "placeholder": "", "note": ""}
+
+
+def _loose_form_parts(blocks: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """Screenshot text outside a form with «*» fields: a label over a typed number is a field;
+    buttons named after «нажмите …» («Сохранить», «Отмена») are buttons."""
+    result: list[tuple[str, object]] = []
+    index = 0
+    while index < len(blocks):
+        if field := _loose_field(blocks, index):
+            result.append(("form_preview", {"title": "", "fields": [field], "buttons": []}))
+            index += 2
+            continue
+        text = _plain(blocks[index])
+        previous = str(result[-1][1]) if result and result[-1][0] == "paragraph" else ""
+        if text and _is_button(text) and re.search(r"нажм|нажат", previous, re.IGNORECASE):
+            buttons = []
+            while index < len(blocks) and (button := _plain(blocks[index])) and _is_button(button):
+                if _loose_field(blocks, index):
+                    break
+                buttons.append(button)
+                index += 1
+            result.append(("form_preview", {"title": "", "fields": [], "buttons": buttons}))
+            continue
+        result.append(blocks[index])
+        index += 1
+    return result

@@ -46,3 +46,31 @@ def test_demo_replaces_the_welcome_page_and_fills_settings(client):
     finance_html = client.get("/finansy/").content.decode()
     for rate in ("5.93", "6.82", "2.65"):
         assert rate in finance_html
+
+
+def test_the_instruction_to_download_is_a_pdf_of_the_help_page(client):
+    import io
+
+    from pypdf import PdfReader
+
+    call_command("load_demo")
+    document = SiteSettings.for_site(Site.objects.get(is_default_site=True)).instruction_document
+    assert document.file.name.endswith(".pdf")
+    with document.file.open("rb") as handle:
+        content = handle.read()
+    assert content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    text = " ".join(text.split())
+    for words in ("Инструкция по работе с личным кабинетом", "Номер участка (логин)", "Зарегистрироваться", "4121.45"):
+        assert words in text
+    assert "\\*" not in text and "The screenshot" not in text
+
+
+def test_an_older_demos_help_page_is_brought_up_to_date():
+    call_command("load_demo")
+    page = ContentPage.objects.get(slug="pomoshch")
+    page.body = [("paragraph", "<p>Старый текст</p>")]
+    page.save_revision().publish()
+    call_command("load_demo")
+    page.refresh_from_db()
+    assert "form_preview" in [block.block_type for block in page.body]
