@@ -26,33 +26,41 @@ class PhoneCodeForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @member_required
 def phone(request: HttpRequest) -> HttpResponse:
-    form = PhoneCodeForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "send":
-            try:
-                sent = phone_code_send(user=request.user)
-            except PhoneVerificationError as exc:
-                messages.error(request, str(exc))
-            else:
-                until = timezone.localtime(sent.expires_at).strftime("%H:%M")
-                messages.success(request, f"Код отправлен в SMS на номер {sent.phone}. Он действует до {until}.")
-            return redirect("cabinet:phone")
-        if action == "confirm":
-            form = PhoneCodeForm(request.POST)
-            if form.is_valid():
-                result = phone_code_confirm(user=request.user, code=form.cleaned_data["code"])
-                if result.ok:
-                    messages.success(
-                        request, "Телефон уже подтверждён." if result.already_verified else "Телефон подтверждён."
-                    )
-                    if result.confirmed:
-                        listed = ", ".join(str(n) for n in result.confirmed)
-                        messages.success(request, f"Телефон совпал с реестром: участки {listed} подтверждены.")
-                    return redirect("cabinet:phone")
-                form.add_error("code", result.error)
+            _send(request)
+        elif action == "confirm":
+            _confirm(request)
         else:
             messages.error(request, "Неизвестное действие.")
-            return redirect("cabinet:phone")
+        return redirect("cabinet:phone")  # every answer is a message; a reload repeats nothing
     state = selectors.phone_state(user=request.user)
-    return render(request, "members/phone.html", {"state": state, "form": form})
+    return render(request, "members/phone.html", {"state": state, "form": PhoneCodeForm()})
+
+
+def _send(request: HttpRequest) -> None:
+    try:
+        sent = phone_code_send(user=request.user)
+    except PhoneVerificationError as exc:
+        messages.error(request, str(exc))
+    else:
+        until = timezone.localtime(sent.expires_at).strftime("%H:%M")
+        messages.success(request, f"Код отправлен в SMS на номер {sent.phone}. Он действует до {until}.")
+
+
+def _confirm(request: HttpRequest) -> None:
+    form = PhoneCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["code"][0])
+        return
+    result = phone_code_confirm(user=request.user, code=form.cleaned_data["code"])
+    if not result.ok:
+        messages.error(request, result.error)
+    elif result.already_verified:
+        messages.info(request, "Телефон уже подтверждён.")
+    else:
+        messages.success(request, "Телефон подтверждён.")
+        if result.confirmed:
+            listed = ", ".join(str(n) for n in result.confirmed)
+            messages.success(request, f"Телефон совпал с реестром: участки {listed} подтверждены.")
