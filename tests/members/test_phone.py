@@ -464,3 +464,28 @@ def test_profile_and_edit_pages_say_whether_the_phone_is_confirmed_and_link_the_
     Profile.objects.filter(user=stranger).update(verified_phone=PHONE, phone_verified_at=timezone.now())
     assert "(подтверждён)" in stranger_client.get("/cabinet/").content.decode()
     assert "подтверждён кодом из SMS" in stranger_client.get("/cabinet/edit/").content.decode()
+
+
+# --- typed data ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["8903122110٥", "８９０３１２２１１０５", "+٧ 903 122-11-05", "89031221105²"])
+def test_a_phone_is_ascii_digits_only(typed):
+    """«٥» passed str.isdigit-style checks and was stored as a phone the gateway cannot dial."""
+    from django.core.exceptions import ValidationError
+
+    from members.phones import normalize_phone
+
+    with pytest.raises(ValidationError):
+        normalize_phone(typed)
+
+
+def test_erasure_forgets_the_proven_phone_and_the_codes(stranger, fake_smsru):
+    from members.services.privacy import member_data_erase
+
+    phone_code_send(user=stranger)
+    assert phone_code_confirm(user=stranger, code=last_code(fake_smsru)).ok
+    member_data_erase(user=stranger)
+    profile = Profile.objects.get(user=stranger)
+    assert (profile.phone, profile.verified_phone, profile.phone_verified_at) == ("", "", None)
+    assert not PhoneVerification.objects.filter(user=stranger).exists()
