@@ -85,7 +85,7 @@ def evidence_claims(make_member):
     Profile.objects.create(user=pretender, phone="89035550012")
     plots = [
         PlotFactory(number=10, owner_email="Owner10@Example.org"),
-        PlotFactory(number=11, owner_phone="+7 903 122-11-05"),
+        PlotFactory(number=11, owner_phone="79031221105"),
         PlotFactory(number=12, owner_email="owner12@example.org", owner_phone="89035550012"),
     ]
     return [
