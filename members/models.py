@@ -53,6 +53,8 @@ class PhoneVerification(models.Model):
     """A one-time code sent by SMS to the member's phone. Only a keyed hash of the code is kept;
     the code dies when it expires, after too many wrong tries, or once used."""
 
+    MAX_ATTEMPTS = 5
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="садовод",

@@ -152,7 +152,12 @@ def phone_state(*, user: AbstractBaseUser) -> PhoneState:
     if phone and not verified:
         live = (
             PhoneVerification.objects.filter(
-                user=user, phone=phone, used_at__isnull=True, dead=False, expires_at__gt=timezone.now()
+                user=user,
+                phone=phone,
+                used_at__isnull=True,
+                dead=False,
+                expires_at__gt=timezone.now(),
+                attempts__lt=PhoneVerification.MAX_ATTEMPTS,
             )
             .order_by("-created_at", "-pk")
             .first()

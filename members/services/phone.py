@@ -27,7 +27,7 @@ from members.sms.segments import sms_segments
 
 CODE_DIGITS = 6
 CODE_TTL = datetime.timedelta(minutes=10)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = PhoneVerification.MAX_ATTEMPTS
 RESEND_AFTER = datetime.timedelta(seconds=60)
 DAILY_LIMIT = 5  # codes per member, and per phone number, in any 24 hours
 _DAY = datetime.timedelta(days=1)

@@ -510,3 +510,13 @@ def test_erasure_forgets_the_proven_phone_and_the_codes(stranger, fake_smsru):
     profile = Profile.objects.get(user=stranger)
     assert (profile.phone, profile.verified_phone, profile.phone_verified_at) == ("", "", None)
     assert not PhoneVerification.objects.filter(user=stranger).exists()
+
+
+def test_the_page_stops_offering_a_dead_code(stranger_client, stranger, fake_smsru):
+    phone_code_send(user=stranger)
+    assert "Код отправлен на номер 89*******05" in stranger_client.get("/cabinet/phone/").content.decode()
+    for _ in range(5):
+        phone_code_confirm(user=stranger, code=wrong_for(last_code(fake_smsru)))
+    html = stranger_client.get("/cabinet/phone/").content.decode()
+    assert "Код отправлен на номер" not in html
+    assert "Получить код" in html
