@@ -16,7 +16,7 @@ class PhoneCodeForm(forms.Form):
     code = forms.CharField(
         label="Код из SMS",
         max_length=32,
-        error_messages={"required": "Введите код из SMS."},
+        error_messages={"required": "Введите код из SMS.", "max_length": f"Код — {CODE_DIGITS} цифр из SMS."},
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*", "size": CODE_DIGITS}
         ),

@@ -520,3 +520,10 @@ def test_the_page_stops_offering_a_dead_code(stranger_client, stranger, fake_sms
     html = stranger_client.get("/cabinet/phone/").content.decode()
     assert "Код отправлен на номер" not in html
     assert "Получить код" in html
+
+
+def test_a_huge_code_gets_the_plain_message(stranger_client, stranger, fake_smsru):
+    phone_code_send(user=stranger)
+    response = stranger_client.post("/cabinet/phone/", {"action": "confirm", "code": "1" * 100_000}, follow=True)
+    assert "Код — 6 цифр из SMS." in response.content.decode()
+    assert PhoneVerification.objects.get().attempts == 0
