@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -23,6 +24,14 @@ class Profile(models.Model):
     contact_persons = models.TextField("контактные лица", blank=True)
     phone = models.CharField("мобильный телефон", max_length=11, blank=True, help_text="11 цифр, начиная с 8")
     sms_consent = models.BooleanField("согласие на SMS", default=False)
+    verified_phone = models.CharField(
+        "подтверждённый телефон",
+        max_length=11,
+        blank=True,
+        editable=False,
+        help_text="номер, доказанный кодом из SMS; пока он равен телефону профиля, телефон подтверждён",
+    )
+    phone_verified_at = models.DateTimeField("телефон подтверждён", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
 
@@ -32,6 +41,44 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Профиль {self.user}"
+
+    @property
+    def phone_verified(self) -> bool:
+        """The typed phone proves nothing; only a number proven by an SMS code counts, and only
+        while the profile still shows that number."""
+        return bool(self.phone) and self.verified_phone == self.phone
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent by SMS to the member's phone. Only a keyed hash of the code is kept;
+    the code dies when it expires, after too many wrong tries, or once used."""
+
+    MAX_ATTEMPTS = 5
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="садовод",
+        on_delete=models.CASCADE,
+        related_name="phone_verifications",
+    )
+    phone = models.CharField("телефон", max_length=11)
+    code_hash = models.CharField("хеш кода", max_length=64, editable=False)
+    created_at = models.DateTimeField("отправлен", default=timezone.now)
+    expires_at = models.DateTimeField("действует до")
+    attempts = models.PositiveSmallIntegerField("попыток ввода", default=0)
+    used_at = models.DateTimeField("использован", null=True, blank=True)
+    dead = models.BooleanField("недействителен", default=False, help_text="заменён новым кодом или не отправлен")
+
+    class Meta:
+        verbose_name = "код подтверждения телефона"
+        verbose_name_plural = "коды подтверждения телефона"
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="phoneverif_user_created"),
+            models.Index(fields=["phone", "created_at"], name="phoneverif_phone_created"),
+        ]
+
+    def __str__(self):
+        return f"Код для {self.user} от {self.created_at:%d.%m.%Y %H:%M}"
 
 
 class PlotClaim(models.Model):
@@ -73,4 +120,4 @@ class PlotClaim(models.Model):
 # The SMS outbox lives with the rest of the SMS code; Django finds it through this module.
 from members.sms.models import SmsMessage  # noqa: E402
 
-__all__ = ["PlotClaim", "Profile", "SmsMessage", "User"]
+__all__ = ["PhoneVerification", "PlotClaim", "Profile", "SmsMessage", "User"]

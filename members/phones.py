@@ -5,7 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 
 PHONE_ERROR = "Введите мобильный телефон в формате 89991234567: 11 цифр, начиная с 8."
-_ALLOWED = re.compile(r"^\+?[\d\s\-()]+$")
+_ALLOWED = re.compile(r"^\+?[0-9\s\-()]+$")  # ASCII digits: «٨٩٩٩…» is not a phone
 
 
 def normalize_phone(value: str) -> str:
@@ -17,7 +17,7 @@ def normalize_phone(value: str) -> str:
         return ""
     if not _ALLOWED.match(value):
         raise ValidationError(PHONE_ERROR, code="invalid_phone")
-    digits = re.sub(r"\D", "", value)
+    digits = re.sub(r"[^0-9]", "", value)
     if value.startswith("+"):
         if not digits.startswith("7"):
             raise ValidationError(PHONE_ERROR, code="invalid_phone")
@@ -27,3 +27,11 @@ def normalize_phone(value: str) -> str:
     if len(digits) != 11 or not digits.startswith("89"):
         raise ValidationError(PHONE_ERROR, code="invalid_phone")
     return digits
+
+
+def registry_phone(value: str) -> str:
+    """A registry phone normalised for comparison; a malformed one is empty and matches nothing."""
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        return ""

@@ -1,13 +1,18 @@
 """Reads of the members app: which plots a member may see, what they entered, pending claims."""
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.utils import timezone
 
 from billing.models import Plot
-from members.models import PlotClaim, Profile
+from members.models import PhoneVerification, PlotClaim, Profile
+from members.phones import registry_phone
+from members.sms.gateways import mask_phone
 
 
 def confirmed_plot_ids(*, user: AbstractBaseUser) -> list[int]:
@@ -65,10 +70,34 @@ def registration_data(*, user: AbstractBaseUser) -> RegistrationData:
     )
 
 
-def claims_for_review(*, status: str | None = None) -> QuerySet[PlotClaim]:
+EVIDENCE_EMAIL = "email совпадает с реестром (подтверждён)"
+EVIDENCE_PHONE = "телефон совпадает с реестром (подтверждён SMS)"
+EVIDENCE_NONE = "совпадений нет"
+
+
+@dataclass(frozen=True)
+class ClaimForReview:
+    """A claim in the treasurer's list with what proves it. The login (a plot number anyone may
+    choose at signup) and typed contacts prove nothing; only verified matches are evidence."""
+
+    claim: PlotClaim
+    email_matches: bool
+    phone_matches: bool
+
+    @property
+    def pk(self) -> int:
+        return self.claim.pk
+
+    @property
+    def evidence(self) -> list[str]:
+        found = [EVIDENCE_EMAIL] * self.email_matches + [EVIDENCE_PHONE] * self.phone_matches
+        return found or [EVIDENCE_NONE]
+
+
+def claims_for_review(*, status: str | None = None) -> list[ClaimForReview]:
     """Claims for the treasurer: pending first, then newest; filtered by status when given.
-    `co_owned` tells that someone else already holds the plot."""
-    claims = PlotClaim.objects.select_related("plot", "user", "decided_by")
+    `claim.co_owned` tells that someone else already holds the plot. Two queries in all."""
+    claims = PlotClaim.objects.select_related("plot", "user", "user__profile", "decided_by")
     if status:
         claims = claims.filter(status=status)
     pending_first = Case(
@@ -77,8 +106,68 @@ def claims_for_review(*, status: str | None = None) -> QuerySet[PlotClaim]:
     co_owned = PlotClaim.objects.filter(plot=OuterRef("plot"), status=PlotClaim.Status.CONFIRMED).exclude(
         user=OuterRef("user")
     )
-    return claims.annotate(pending_first=pending_first, co_owned=Exists(co_owned)).order_by(
-        "pending_first", "-created_at", "-pk"
+    rows = list(
+        claims.annotate(pending_first=pending_first, co_owned=Exists(co_owned)).order_by(
+            "pending_first", "-created_at", "-pk"
+        )
+    )
+    verified_emails: dict[int, set[str]] = defaultdict(set)
+    user_ids = {c.user_id for c in rows}
+    for user_id, email in EmailAddress.objects.filter(user_id__in=user_ids, verified=True).values_list(
+        "user_id", "email"
+    ):
+        verified_emails[user_id].add(email.strip().lower())
+    result = []
+    for claim in rows:
+        owner_email = claim.plot.owner_email.strip().lower()
+        profile = getattr(claim.user, "profile", None)
+        proven_phone = profile.verified_phone if profile is not None and profile.phone_verified else ""
+        result.append(
+            ClaimForReview(
+                claim=claim,
+                email_matches=bool(owner_email) and owner_email in verified_emails[claim.user_id],
+                phone_matches=bool(proven_phone) and registry_phone(claim.plot.owner_phone) == proven_phone,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class PhoneState:
+    """What «Подтверждение телефона» shows: the profile phone, whether it is proven, and the
+    code waiting to be typed, if any."""
+
+    phone: str
+    verified: bool
+    verified_at: datetime.datetime | None
+    code_sent_to: str  # masked
+    code_expires_at: datetime.datetime | None
+
+
+def phone_state(*, user: AbstractBaseUser) -> PhoneState:
+    profile = Profile.objects.filter(user=user).first()
+    phone = profile.phone if profile is not None else ""
+    verified = profile is not None and profile.phone_verified
+    live = None
+    if phone and not verified:
+        live = (
+            PhoneVerification.objects.filter(
+                user=user,
+                phone=phone,
+                used_at__isnull=True,
+                dead=False,
+                expires_at__gt=timezone.now(),
+                attempts__lt=PhoneVerification.MAX_ATTEMPTS,
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    return PhoneState(
+        phone=phone,
+        verified=verified,
+        verified_at=profile.phone_verified_at if verified else None,
+        code_sent_to=mask_phone(live.phone) if live else "",
+        code_expires_at=live.expires_at if live else None,
     )
 
 

@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
-from members.views import electricity, exports, payments, privacy, profile
+from members.views import electricity, exports, payments, phone, privacy, profile
 
 app_name = "cabinet"
 
 urlpatterns = [
     path("", profile.profile, name="profile"),
     path("edit/", profile.edit, name="edit"),
+    path("phone/", phone.phone, name="phone"),
     path("payments/", payments.payments, name="payments"),
     path("electricity/", electricity.electricity, name="electricity"),
     re_path(r"^electricity/export\.(?P<format>csv|xlsx)$", exports.electricity_export, name="electricity_export"),

@@ -4,14 +4,13 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from billing.models import Plot
 from members.cabinet_cache import bump_generation
 from members.models import PlotClaim, Profile
-from members.phones import normalize_phone
+from members.phones import registry_phone
 
 
 class UnknownPlots(ValueError):
@@ -30,23 +29,47 @@ class ClaimResult:
     withdrawn: list[int] = field(default_factory=list)
 
 
-def _registry_phone(value: str) -> str:
-    try:
-        return normalize_phone(value)
-    except ValidationError:  # a malformed registry phone simply matches nothing
-        return ""
+def verified_contacts(*, user: AbstractBaseUser) -> tuple[set[str], str]:
+    """The member's proven contacts: confirmed emails (lower case) and the phone proven by an
+    SMS code (empty if none). The typed profile phone is not among them."""
+    emails = {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+    profile = Profile.objects.filter(user=user).first()
+    phone = profile.verified_phone if profile is not None and profile.phone_verified else ""
+    return emails, phone
+
+
+def registry_matches(*, plot: Plot, emails: set[str], phone: str) -> bool:
+    """A proven contact of the member equals the plot's registry contact."""
+    by_email = bool(plot.owner_email.strip()) and plot.owner_email.strip().lower() in emails
+    by_phone = bool(phone) and registry_phone(plot.owner_phone) == phone
+    return by_email or by_phone
+
+
+def _held_by_others(*, user: AbstractBaseUser, plot_ids: list[int]) -> set[int]:
+    return set(
+        PlotClaim.objects.filter(plot_id__in=plot_ids, status=PlotClaim.Status.CONFIRMED)
+        .exclude(user=user)
+        .values_list("plot_id", flat=True)
+    )
+
+
+def _confirm(claim: PlotClaim, now) -> None:
+    claim.status = PlotClaim.Status.CONFIRMED
+    claim.decided_at = now
+    claim.decided_by = None
+    claim.comment = "Подтверждено автоматически: контакты совпали с реестром"
 
 
 @transaction.atomic
 def claim_plots(*, user: AbstractBaseUser, plot_numbers: list[int]) -> ClaimResult:
     """Make the member's claims match `plot_numbers`.
 
-    A new or pending claim confirms itself when one of the member's verified emails or their
-    phone equals the plot's registry contact; otherwise it waits for the treasurer. A plot
-    confirmed for someone else may still be claimed (co-owners), but only the treasurer
-    confirms it: the phone is not verified, so a match must not take over a held plot.
-    Plots no longer listed lose their pending/confirmed claims; rejected claims are kept as
-    the treasurer's record and are not reopened by listing the plot again.
+    A new or pending claim confirms itself when one of the member's verified emails, or the
+    phone they proved by an SMS code, equals the plot's registry contact; a typed phone proves
+    nothing. Otherwise it waits for the treasurer. A plot confirmed for someone else may still
+    be claimed (co-owners), but only the treasurer confirms it: a match never takes over a held
+    plot. Plots no longer listed lose their pending/confirmed claims; rejected claims are kept
+    as the treasurer's record and are not reopened by listing the plot again.
     """
     numbers = list(dict.fromkeys(plot_numbers))
     plots = {p.number: p for p in Plot.objects.filter(number__in=numbers, active=True)}
@@ -54,22 +77,8 @@ def claim_plots(*, user: AbstractBaseUser, plot_numbers: list[int]) -> ClaimResu
     if unknown:
         raise UnknownPlots(unknown)
 
-    emails = {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
-    profile = Profile.objects.filter(user=user).first()
-    phone = profile.phone if profile else ""
-
-    held_by_others = set(
-        PlotClaim.objects.filter(plot__in=plots.values(), status=PlotClaim.Status.CONFIRMED)
-        .exclude(user=user)
-        .values_list("plot_id", flat=True)
-    )
-
-    def matches_registry(plot: Plot) -> bool:
-        if plot.pk in held_by_others:
-            return False
-        by_email = bool(plot.owner_email) and plot.owner_email.strip().lower() in emails
-        by_phone = bool(phone) and _registry_phone(plot.owner_phone) == phone
-        return by_email or by_phone
+    emails, phone = verified_contacts(user=user)
+    held_by_others = _held_by_others(user=user, plot_ids=[p.pk for p in plots.values()])
 
     result = ClaimResult()
     existing = {c.plot_id: c for c in PlotClaim.objects.select_for_update().filter(user=user)}
@@ -87,15 +96,40 @@ def claim_plots(*, user: AbstractBaseUser, plot_numbers: list[int]) -> ClaimResu
         claim = existing.get(plot.pk)
         if claim is None:
             claim = PlotClaim(user=user, plot=plot)
-        if claim.status == PlotClaim.Status.PENDING and matches_registry(plot):
-            claim.status = PlotClaim.Status.CONFIRMED
-            claim.decided_at = now
-            claim.decided_by = None
-            claim.comment = "Подтверждено автоматически: контакты совпали с реестром"
+        if (
+            claim.status == PlotClaim.Status.PENDING
+            and plot.pk not in held_by_others
+            and registry_matches(plot=plot, emails=emails, phone=phone)
+        ):
+            _confirm(claim, now)
         if claim.pk is None or claim.status == PlotClaim.Status.CONFIRMED:
             claim.save()
         getattr(result, claim.status).append(number)
     return result
+
+
+@transaction.atomic
+def confirm_matching_claims(*, user: AbstractBaseUser) -> list[int]:
+    """Run the registry match again over the member's pending claims (after a phone was proven);
+    returns the numbers of the plots it confirmed. Held plots stay for the treasurer."""
+    pending = list(
+        PlotClaim.objects.select_for_update()
+        .filter(user=user, status=PlotClaim.Status.PENDING, plot__active=True)
+        .select_related("plot")
+        .order_by("plot__number")
+    )
+    if not pending:
+        return []
+    emails, phone = verified_contacts(user=user)
+    held_by_others = _held_by_others(user=user, plot_ids=[c.plot_id for c in pending])
+    now = timezone.now()
+    confirmed = []
+    for claim in pending:
+        if claim.plot_id not in held_by_others and registry_matches(plot=claim.plot, emails=emails, phone=phone):
+            _confirm(claim, now)
+            claim.save()
+            confirmed.append(claim.plot.number)
+    return confirmed
 
 
 @transaction.atomic

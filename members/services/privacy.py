@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from billing.models import Charge, Meter, Payment, Plot, Reading
-from members.models import PlotClaim, Profile, SmsMessage
+from members.models import PhoneVerification, PlotClaim, Profile, SmsMessage
 from members.selectors import confirmed_plot_ids
 
 ERASED_EMAIL_DOMAIN = "deleted.invalid"  # RFC 2606: can never receive mail
@@ -38,6 +38,7 @@ def _profile(user: AbstractBaseUser) -> dict[str, Any] | None:
         "owner_name": profile.owner_name,
         "contact_persons": profile.contact_persons,
         "phone": profile.phone,
+        "phone_verified_at": profile.phone_verified_at if profile.phone_verified else None,
         "sms_consent": profile.sms_consent,
         "created_at": profile.created_at,
         "updated_at": profile.updated_at,
@@ -141,7 +142,10 @@ def member_data_erase(*, user: AbstractBaseUser) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    Profile.objects.filter(user=user).update(owner_name="", contact_persons="", phone="", sms_consent=False)
+    Profile.objects.filter(user=user).update(
+        owner_name="", contact_persons="", phone="", verified_phone="", phone_verified_at=None, sms_consent=False
+    )
+    PhoneVerification.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     PlotClaim.objects.filter(user=user).delete()
     SmsMessage.objects.filter(user=user).delete()

@@ -17,15 +17,15 @@ def registration_data_update(
     phone: str,
     sms_consent: bool,
 ) -> ClaimResult:
-    """Save the profile first: a new phone may confirm a claim through the registry at once.
-    `phone` must already be normalised (8XXXXXXXXXX) or empty."""
-    Profile.objects.update_or_create(
-        user=user,
-        defaults={
-            "owner_name": owner_name.strip(),
-            "contact_persons": contact_persons.strip(),
-            "phone": phone,
-            "sms_consent": sms_consent and bool(phone),
-        },
-    )
+    """Save the profile, then the claims. A changed phone loses its SMS proof: the new number is
+    only a contact until proven (services.phone). `phone` must already be normalised or empty."""
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    if profile.phone != phone:
+        profile.verified_phone = ""
+        profile.phone_verified_at = None
+    profile.owner_name = owner_name.strip()
+    profile.contact_persons = contact_persons.strip()
+    profile.phone = phone
+    profile.sms_consent = sms_consent and bool(phone)
+    profile.save()
     return claim_plots(user=user, plot_numbers=plot_numbers)

@@ -49,4 +49,4 @@ def edit(request: HttpRequest) -> HttpResponse:
                 "sms_consent": profile.sms_consent if profile else False,
             }
         )
-    return render(request, "members/edit.html", {"form": form})
+    return render(request, "members/edit.html", {"form": form, "phone": selectors.phone_state(user=request.user)})

@@ -1,9 +1,14 @@
 from http import HTTPStatus
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from members.models import PlotClaim
+from members.models import PlotClaim, Profile
+from members.selectors import EVIDENCE_EMAIL, EVIDENCE_NONE, EVIDENCE_PHONE, claims_for_review
 from tests.factories import PlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +69,67 @@ def test_editor_cannot_see_or_decide_claims(client, staff, claims):
 def test_superuser_sees_the_claims_menu(client, django_user_model, claims):
     client.force_login(django_user_model.objects.create_superuser(username="boss", password="Boss-2024x"))
     assert "/admin/claims/" in client.get("/admin/").content.decode()
+
+
+@pytest.fixture
+def evidence_claims(make_member):
+    """Plot 10: proven email; 11: proven phone; 12: a typed phone and an unconfirmed email that
+    equal the registry, and a login equal to the plot number — none of which proves anything."""
+    by_email = make_member(username="10", email="owner10@example.org")
+    by_phone = make_member(username="11", email="x11@example.org")
+    Profile.objects.create(
+        user=by_phone, phone="89031221105", verified_phone="89031221105", phone_verified_at=timezone.now()
+    )
+    pretender = make_member(username="12", email="x12@example.org")
+    EmailAddress.objects.create(user=pretender, email="owner12@example.org", verified=False, primary=False)
+    Profile.objects.create(user=pretender, phone="89035550012")
+    plots = [
+        PlotFactory(number=10, owner_email="Owner10@Example.org"),
+        PlotFactory(number=11, owner_phone="79031221105"),
+        PlotFactory(number=12, owner_email="owner12@example.org", owner_phone="89035550012"),
+    ]
+    return [
+        PlotClaim.objects.create(user=user, plot=plot)
+        for user, plot in zip((by_email, by_phone, pretender), plots, strict=True)
+    ]
+
+
+def test_each_claim_shows_what_proves_it(evidence_claims):
+    evidence = {row.claim.plot.number: row.evidence for row in claims_for_review()}
+    assert evidence == {10: [EVIDENCE_EMAIL], 11: [EVIDENCE_PHONE], 12: [EVIDENCE_NONE]}
+    assert EVIDENCE_EMAIL == "email совпадает с реестром (подтверждён)"
+    assert EVIDENCE_PHONE == "телефон совпадает с реестром (подтверждён SMS)"
+    assert EVIDENCE_NONE == "совпадений нет"
+
+
+def test_a_phone_proven_then_changed_is_no_evidence(evidence_claims):
+    Profile.objects.filter(user__username="11").update(phone="89990000000")
+    evidence = {row.claim.plot.number: row.evidence for row in claims_for_review()}
+    assert evidence[11] == [EVIDENCE_NONE]
+
+
+def test_the_list_says_a_login_proves_nothing_and_shows_the_evidence(client, staff, evidence_claims):
+    client.force_login(staff("treasurer", "Казначей"))
+    html = client.get("/admin/claims/").content.decode()
+    assert "он ничего не доказывает" in html
+    assert "Логин (не доказательство)" in html
+    for text in (EVIDENCE_EMAIL, EVIDENCE_PHONE, EVIDENCE_NONE):
+        assert text in html
+
+
+def test_the_evidence_costs_no_query_per_claim(evidence_claims, make_member):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rows = claims_for_review()
+            for row in rows:
+                assert row.evidence
+                assert row.claim.plot.number and row.claim.user.get_username()
+                assert row.claim.decided_by is None or row.claim.decided_by.get_username()
+        return len(captured.captured_queries)
+
+    few = queries()
+    for n in range(20, 40):
+        user = make_member(username=str(n), email=f"m{n}@example.org")
+        Profile.objects.create(user=user, phone=f"8903555{n:04d}", verified_phone=f"8903555{n:04d}")
+        PlotClaim.objects.create(user=user, plot=PlotFactory(number=n, owner_phone=f"8903555{n:04d}"))
+    assert queries() == few == 2

@@ -34,8 +34,8 @@ def test_claims_for_review_puts_pending_first(make_member):
     user = make_member(email="x@example.org")
     confirmed = PlotClaim.objects.create(user=user, plot=PlotFactory(number=1), status="confirmed")
     pending = PlotClaim.objects.create(user=user, plot=PlotFactory(number=2), status="pending")
-    assert list(claims_for_review()) == [pending, confirmed]
-    assert list(claims_for_review(status="confirmed")) == [confirmed]
+    assert [row.claim for row in claims_for_review()] == [pending, confirmed]
+    assert [row.claim for row in claims_for_review(status="confirmed")] == [confirmed]
 
 
 def test_claims_for_review_marks_plots_held_by_someone_else(make_member):
@@ -44,4 +44,4 @@ def test_claims_for_review_marks_plots_held_by_someone_else(make_member):
     newcomer = make_member(username="2", email="b@example.org")
     PlotClaim.objects.create(user=holder, plot=plot, status="confirmed")
     PlotClaim.objects.create(user=newcomer, plot=plot, status="pending")
-    assert {c.user.username: c.co_owned for c in claims_for_review()} == {"1": False, "2": True}
+    assert {r.claim.user.username: r.claim.co_owned for r in claims_for_review()} == {"1": False, "2": True}

@@ -539,6 +539,7 @@ URL_ACCESS = {
     "accounts/password/reset/done/": PUBLIC,
     "cabinet/": CABINET,
     "cabinet/edit/": CABINET,
+    "cabinet/phone/": CABINET,
     "cabinet/payments/": CABINET,
     "cabinet/electricity/": CABINET,
     "cabinet/^electricity/export\\.(?P<format>csv|xlsx)$": CABINET,

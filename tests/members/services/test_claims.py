@@ -1,8 +1,9 @@
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from members.models import PlotClaim, Profile
-from members.services.claims import UnknownPlots, claim_plots, decide_claims
+from members.services.claims import UnknownPlots, claim_plots, confirm_matching_claims, decide_claims
 from tests.factories import PlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +29,47 @@ def test_unverified_email_does_not_confirm(make_member):
     assert claim_plots(user=user, plot_numbers=[269]).pending == [269]
 
 
-def test_claim_confirms_itself_when_the_phone_matches_the_registry(make_member):
+def proven_phone(user, phone):
+    """The profile as phone_code_confirm leaves it: the phone proven by an SMS code."""
+    Profile.objects.update_or_create(
+        user=user, defaults={"phone": phone, "verified_phone": phone, "phone_verified_at": timezone.now()}
+    )
+
+
+def test_a_typed_phone_matching_the_registry_proves_nothing(make_member):
     PlotFactory(number=270, owner_phone="89031221105")
     user = make_member(email="other@example.org")
     Profile.objects.create(user=user, phone="89031221105")
+    assert claim_plots(user=user, plot_numbers=[270]).pending == [270]
+    assert statuses(user) == {270: "pending"}
+
+
+def test_claim_confirms_itself_when_a_phone_proven_by_sms_matches_the_registry(make_member):
+    PlotFactory(number=270, owner_phone="79031221105")
+    user = make_member(email="other@example.org")
+    proven_phone(user, "89031221105")
     assert claim_plots(user=user, plot_numbers=[270]).confirmed == [270]
+
+
+def test_a_proof_of_an_earlier_phone_does_not_count_for_the_typed_one(make_member):
+    PlotFactory(number=270, owner_phone="89031221105")
+    user = make_member(email="other@example.org")
+    Profile.objects.create(
+        user=user, phone="89031221105", verified_phone="89990001122", phone_verified_at=timezone.now()
+    )
+    assert claim_plots(user=user, plot_numbers=[270]).pending == [270]
+
+
+def test_confirm_matching_claims_confirms_pending_claims_once_the_phone_is_proven(make_member):
+    PlotFactory(number=270, owner_phone="89031221105")
+    PlotFactory(number=271, owner_phone="89990000000")
+    user = make_member(email="other@example.org")
+    Profile.objects.create(user=user, phone="89031221105")
+    claim_plots(user=user, plot_numbers=[270, 271])
+    assert confirm_matching_claims(user=user) == []
+    proven_phone(user, "89031221105")
+    assert confirm_matching_claims(user=user) == [270]
+    assert statuses(user) == {270: "confirmed", 271: "pending"}
 
 
 def test_claim_stays_pending_without_a_match(make_member):
@@ -44,11 +81,14 @@ def test_claim_stays_pending_without_a_match(make_member):
     assert statuses(user) == {271: "pending", 272: "pending"}
 
 
-def test_pending_claim_confirms_later_when_a_matching_phone_is_added(make_member):
+def test_pending_claim_confirms_later_when_a_matching_phone_is_proven(make_member):
     PlotFactory(number=270, owner_phone="89031221105")
     user = make_member(email="other@example.org")
     claim_plots(user=user, plot_numbers=[270])
     Profile.objects.create(user=user, phone="89031221105")
+    claim_plots(user=user, plot_numbers=[270])
+    assert statuses(user) == {270: "pending"}
+    proven_phone(user, "89031221105")
     claim_plots(user=user, plot_numbers=[270])
     assert statuses(user) == {270: "confirmed"}
 
@@ -67,8 +107,10 @@ def test_registry_match_does_not_confirm_a_plot_held_by_another_member(make_memb
     holder = make_member(email="holder@example.org")
     PlotClaim.objects.create(user=holder, plot_id=PlotFactory(number=270).pk, status="confirmed")
     newcomer = make_member(username="271", email="newcomer@example.org")
-    Profile.objects.create(user=newcomer, phone="89031221105")
+    proven_phone(newcomer, "89031221105")
     assert claim_plots(user=newcomer, plot_numbers=[270]).pending == [270]
+    assert confirm_matching_claims(user=newcomer) == []
+    assert statuses(newcomer) == {270: "pending"}
 
 
 def test_removed_plots_are_withdrawn_but_rejections_stay_on_record(make_member):
