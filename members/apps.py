@@ -17,6 +17,12 @@ class MembersConfig(AppConfig):
 
         readings_imported.connect(sms_after_readings_import, dispatch_uid="members_sms_after_readings_import")
 
+        from allauth.account.signals import email_confirmed
+
+        from members.services.claims import claims_after_email_confirmed
+
+        email_confirmed.connect(claims_after_email_confirmed, dispatch_uid="members_claims_after_email_confirmed")
+
         from members.cabinet_cache import connect_signals
 
         connect_signals()

@@ -144,3 +144,8 @@ def decide_claims(*, claim_ids: list[int], status: str, decided_by: AbstractBase
     )
     bump_generation()  # a queryset update sends no signal; the members' cabinet pages change
     return changed
+
+
+def claims_after_email_confirmed(*, email_address, **kwargs) -> None:
+    """allauth's `email_confirmed`: an address just proven may match the registry of a pending claim."""
+    confirm_matching_claims(user=email_address.user)

@@ -159,3 +159,19 @@ def test_verified_secondary_email_counts(make_member):
     user = make_member(email="first@example.org")
     EmailAddress.objects.create(user=user, email="second@example.org", verified=True, primary=False)
     assert claim_plots(user=user, plot_numbers=[269]).confirmed == [269]
+
+
+def test_confirming_an_email_later_confirms_the_pending_claim_it_matches(client, make_member):
+    from allauth.account.models import EmailConfirmationHMAC
+
+    PlotFactory(number=269, owner_email="owner269@example.org")
+    PlotFactory(number=270, owner_email="someone.else@example.org")
+    user = make_member(email="first@example.org")
+    assert claim_plots(user=user, plot_numbers=[269, 270]).pending == [269, 270]
+    address = EmailAddress.objects.create(user=user, email="owner269@example.org", verified=False)
+    key = EmailConfirmationHMAC(address).key
+    client.force_login(user)
+    client.post(f"/accounts/confirm-email/{key}/")
+    address.refresh_from_db()
+    assert address.verified
+    assert statuses(user) == {269: PlotClaim.Status.CONFIRMED, 270: PlotClaim.Status.PENDING}
