@@ -227,9 +227,9 @@ def test_task_runs_through_django_q(seed, make_member, fake_smsru):
 
     member_with("269", "89031221105", [seed[0]], make_member)
     task_id = async_task("members.tasks.send_monthly_sms", "2022-05")  # sync in tests
-    assert result(task_id) == "2022-05: поставлено в очередь 1, отправлено 1, ошибок 0"
+    assert result(task_id) == "2022-05: поставлено в очередь 1, отправлено 1, ошибок 0, под вопросом 0"
     assert fake_smsru.sent_texts == [("79031221105", SEED_269)]
-    assert send_monthly_sms("2022-05").endswith("отправлено 0, ошибок 0")
+    assert send_monthly_sms("2022-05").endswith("отправлено 0, ошибок 0, под вопросом 0")
 
 
 def test_command_dry_run_shows_every_message_and_sends_nothing(seed, make_member, capsys):
