@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import time
 import uuid
 from collections import Counter
@@ -36,15 +37,18 @@ logger = logging.getLogger("members.sms")
 STALE_SENDING_SECONDS = 15 * 60  # default of the SMS_STALE_SENDING_SECONDS setting
 
 
+PERIOD = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+
+
 def parse_period(period: str) -> tuple[datetime.date, datetime.date]:
-    """`2022-05` is the consumption month 01.05.2022 → 01.06.2022."""
-    try:
-        year, month = (int(part) for part in period.split("-"))
-        start = datetime.date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValueError(f"Период указывается как ГГГГ-ММ, например 2022-05, а не «{period}»") from None
-    end = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return start, end
+    """`2022-05` is the consumption month 01.05.2022 → 01.06.2022. Only that exact spelling: the
+    period is part of the outbox's unique key, so «2022-5» or «２０２２-０５» would send again."""
+    match = PERIOD.fullmatch(period) if isinstance(period, str) else None
+    year, month = (int(match[1]), int(match[2])) if match else (0, 0)
+    if not 1 <= month <= 12:
+        raise ValueError(f"Период указывается как ГГГГ-ММ, например 2022-05, а не «{str(period)[:20]}»")
+    start = datetime.date(year, month, 1)
+    return start, datetime.date(year + month // 12, month % 12 + 1, 1)
 
 
 def previous_period(today: datetime.date | None = None) -> str:

@@ -38,8 +38,9 @@ def test_period_names_the_consumption_month():
     assert parse_period("2022-12") == (datetime.date(2022, 12, 1), datetime.date(2023, 1, 1))
     assert previous_period(datetime.date(2022, 6, 1)) == "2022-05"
     assert previous_period(datetime.date(2023, 1, 3)) == "2022-12"
-    with pytest.raises(ValueError, match="ГГГГ-ММ"):
-        parse_period("май")
+    for wrong in ("май", "2022-5", "2022-13", "2022-00", "０２２-05", "２０２２-０５", "2022-05\n", "", "9" * 100):
+        with pytest.raises(ValueError, match="ГГГГ-ММ"):
+            parse_period(wrong)
 
 
 def test_seed_message_for_plot_269_is_exact(seed, make_member):
