@@ -11,6 +11,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from members import selectors
 from members.models import PlotClaim
+from members.posted import posted_ids
 from members.services.claims import decide_claims
 
 TREASURER_GROUP = "Казначей"
@@ -54,7 +55,7 @@ class ClaimsView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         status = self._actions.get(request.POST.get("action", ""))
-        ids = [int(i) for i in request.POST.getlist("claim") if i.isdigit()]
+        ids = posted_ids(request.POST.getlist("claim"))
         if status is None or not ids:
             messages.error(request, "Отметьте заявки и выберите действие.")
         else:

@@ -6,11 +6,14 @@ from members.sms.outbox import monthly_sms_run, sms_outbox_poll, sms_outbox_send
 def send_monthly_sms(period: str | None = None) -> str:
     """The monthly run (schedule, «Отправить сейчас», or after a readings import)."""
     filled, sent = monthly_sms_run(period=period)
-    return f"{filled.period}: поставлено в очередь {filled.queued}, отправлено {sent.sent}, ошибок {sent.failed}"
+    return (
+        f"{filled.period}: поставлено в очередь {filled.queued}, отправлено {sent.sent}, ошибок {sent.failed}, "
+        f"под вопросом {sent.unknown}"
+    )
 
 
 def send_sms_outbox() -> str:
     """Send what is still queued (retries after transient failures), then poll delivery."""
     sent = sms_outbox_send()
     delivered = sms_outbox_poll()
-    return f"отправлено {sent.sent}, ошибок {sent.failed}, доставлено {delivered}"
+    return f"отправлено {sent.sent}, ошибок {sent.failed}, под вопросом {sent.unknown}, доставлено {delivered}"

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from django_q.tasks import async_task
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from members.posted import posted_ids
 from members.sms.models import SmsMessage
 from members.sms.outbox import parse_period, previous_period, sms_plan, sms_resend
 
@@ -90,7 +91,7 @@ class SmsOutboxView(WagtailAdminTemplateMixin, TemplateView):
                 transaction.on_commit(lambda: async_task("members.tasks.send_monthly_sms", period))
                 messages.success(request, f"Рассылка за {period} поставлена в очередь задач.")
         elif action == "resend":
-            ids = [int(i) for i in request.POST.getlist("message") if i.isdigit()]
+            ids = posted_ids(request.POST.getlist("message"))
             changed = sms_resend(message_ids=ids)
             if changed:
                 transaction.on_commit(lambda: async_task("members.tasks.send_sms_outbox"))

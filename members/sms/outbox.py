@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import time
 import uuid
 from collections import Counter
@@ -33,18 +34,21 @@ from members.sms.text import monthly_sms_text
 
 logger = logging.getLogger("members.sms")
 
-STALE_SENDING = datetime.timedelta(minutes=15)
+STALE_SENDING_SECONDS = 15 * 60  # default of the SMS_STALE_SENDING_SECONDS setting
+
+
+PERIOD = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 
 
 def parse_period(period: str) -> tuple[datetime.date, datetime.date]:
-    """`2022-05` is the consumption month 01.05.2022 → 01.06.2022."""
-    try:
-        year, month = (int(part) for part in period.split("-"))
-        start = datetime.date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValueError(f"Период указывается как ГГГГ-ММ, например 2022-05, а не «{period}»") from None
-    end = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return start, end
+    """`2022-05` is the consumption month 01.05.2022 → 01.06.2022. Only that exact spelling: the
+    period is part of the outbox's unique key, so «2022-5» or «２０２２-０５» would send again."""
+    match = PERIOD.fullmatch(period) if isinstance(period, str) else None
+    year, month = (int(match[1]), int(match[2])) if match else (0, 0)
+    if not 1 <= month <= 12:
+        raise ValueError(f"Период указывается как ГГГГ-ММ, например 2022-05, а не «{str(period)[:20]}»")
+    start = datetime.date(year, month, 1)
+    return start, datetime.date(year + month // 12, month % 12 + 1, 1)
 
 
 def previous_period(today: datetime.date | None = None) -> str:
@@ -193,9 +197,10 @@ def sms_outbox_fill(*, period: str) -> FillResult:
 class SendSummary:
     sent: int = 0
     failed: int = 0
-    unknown: int = 0
+    unknown: int = 0  # includes `recovered`: every row this run left or found «неизвестно»
     deferred: int = 0
     requests: int = 0
+    recovered: int = 0  # rows of an interrupted earlier run that this run's recovery marked unknown
 
 
 def _eligible(period: str | None, now: datetime.datetime):
@@ -207,18 +212,38 @@ def _eligible(period: str | None, now: datetime.datetime):
 
 def _claim_batch(*, period: str | None, size: int, now: datetime.datetime) -> tuple[bool, list[SmsMessage]]:
     """Mark up to `size` queued rows as sending under a fresh token. The status test in the
-    UPDATE makes a row go to one worker only, whatever the other worker does meanwhile."""
+    UPDATE makes a row go to one worker only, whatever the other worker does meanwhile.
+    `now` (the run's start) picks the rows due; the claim is stamped with the real time."""
     ids = list(_eligible(period, now).order_by("pk").values_list("pk", flat=True)[:size])
     if not ids:
         return False, []
     token = uuid.uuid4().hex
-    _eligible(period, now).filter(pk__in=ids).update(status=SmsMessage.Status.SENDING, claim=token, updated_at=now)
+    _eligible(period, now).filter(pk__in=ids).update(
+        status=SmsMessage.Status.SENDING, claim=token, updated_at=timezone.now()
+    )
     return True, list(SmsMessage.objects.filter(claim=token, status=SmsMessage.Status.SENDING).order_by("pk"))
 
 
+def _stale_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=float(getattr(settings, "SMS_STALE_SENDING_SECONDS", STALE_SENDING_SECONDS)))
+
+
+def _heartbeat(*, token: str, ids: Iterable[int]) -> set[int]:
+    """Re-stamp every row still sending under `token` (a live run is never stale), and return
+    which of `ids` are still ours: a row another worker's recovery took is not sent."""
+    SmsMessage.objects.filter(claim=token, status=SmsMessage.Status.SENDING).update(updated_at=timezone.now())
+    return set(
+        SmsMessage.objects.filter(pk__in=list(ids), claim=token, status=SmsMessage.Status.SENDING).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def _recover_stale(now: datetime.datetime) -> int:
-    """Rows left `sending` by a crashed worker may have gone out: mark them unknown, never resend."""
-    return SmsMessage.objects.filter(status=SmsMessage.Status.SENDING, updated_at__lt=now - STALE_SENDING).update(
+    """Rows left `sending` by a crashed worker may have gone out: mark them unknown, never resend.
+    A live worker re-stamps its rows before each request, so only a claim that has not been
+    refreshed for SMS_STALE_SENDING_SECONDS counts as abandoned."""
+    return SmsMessage.objects.filter(status=SmsMessage.Status.SENDING, updated_at__lt=now - _stale_after()).update(
         status=SmsMessage.Status.UNKNOWN,
         last_error="отправка прервалась; проверьте у шлюза, прежде чем отправлять снова",
         updated_at=now,
@@ -246,7 +271,12 @@ def _send_batch(gateway, rows: list[SmsMessage], summary: SendSummary, sleep: Ca
     attempts = max(int(getattr(settings, "SMS_RETRY_ATTEMPTS", 4)), 1)
     backoff = float(getattr(settings, "SMS_RETRY_BACKOFF", 2.0))
     pending = {row.pk: row for row in rows}
+    token = rows[0].claim if rows else ""
     for attempt in range(attempts):
+        ours = _heartbeat(token=token, ids=pending)
+        pending = {pk: row for pk, row in pending.items() if pk in ours}
+        if not pending:
+            return
         now = timezone.now()
         for row in pending.values():
             row.attempts += 1
@@ -313,18 +343,20 @@ def _finish(rows: Iterable[SmsMessage], status: str, error: str, *, now, code: i
 
 
 def _save(rows: Iterable[SmsMessage], *, now) -> None:
-    """One UPDATE per shared outcome (a batch mostly has one), and the per-row gateway ids."""
+    """One UPDATE per shared outcome (a batch mostly has one), and the per-row gateway ids.
+    Only rows still under this run's claim are written (the gateway's answer then overrides
+    an «unknown» a recovery set meanwhile, but never a row the treasurer has re-queued)."""
     groups: dict[tuple, list[int]] = {}
     with_ids = []
     for row in rows:
         row.updated_at = now
         row.last_error = row.last_error[:255]
-        key = (row.status, row.attempts, row.error_code, row.last_error, row.sent_at, row.next_attempt_at)
+        key = (row.claim, row.status, row.attempts, row.error_code, row.last_error, row.sent_at, row.next_attempt_at)
         groups.setdefault(key, []).append(row.pk)
         if row.gateway_id:
             with_ids.append(row)
-    for (status, attempts, code, error, sent_at, next_at), ids in groups.items():
-        SmsMessage.objects.filter(pk__in=ids).update(
+    for (claim, status, attempts, code, error, sent_at, next_at), ids in groups.items():
+        SmsMessage.objects.filter(pk__in=ids, claim=claim).update(
             status=status,
             attempts=attempts,
             error_code=code,
@@ -354,7 +386,8 @@ def sms_outbox_send(*, period: str | None = None, sleep: Callable[[float], None]
     gateway = get_gateway()
     summary = SendSummary()
     started = timezone.now()
-    _recover_stale(started)
+    summary.recovered = _recover_stale(started)
+    summary.unknown += summary.recovered
     while True:
         # rows deferred during this run wait for a later one: they are due after `started`
         found, rows = _claim_batch(period=period, size=gateway.batch_size, now=started)
@@ -363,10 +396,11 @@ def sms_outbox_send(*, period: str | None = None, sleep: Callable[[float], None]
         for round_rows in _unique_phone_rounds(rows):
             _send_batch(gateway, round_rows, summary, sleep)
     logger.info(
-        "SMS sent=%s failed=%s unknown=%s deferred=%s requests=%s",
+        "SMS sent=%s failed=%s unknown=%s (recovered %s) deferred=%s requests=%s",
         summary.sent,
         summary.failed,
         summary.unknown,
+        summary.recovered,
         summary.deferred,
         summary.requests,
     )

@@ -29,9 +29,12 @@ class Command(BaseCommand):
             return
         filled = sms_outbox_fill(period=period)
         sent = sms_outbox_send(period=period)
+        unknown = f"под вопросом {sent.unknown}"
+        if sent.recovered:
+            unknown += f" (из них прерванных прежде отправок {sent.recovered})"
         self.stdout.write(
             f"Период {period}: сообщений {filled.planned}, новых в очереди {filled.queued}; "
-            f"отправлено {sent.sent}, ошибок {sent.failed}, под вопросом {sent.unknown}, отложено {sent.deferred}."
+            f"отправлено {sent.sent}, ошибок {sent.failed}, {unknown}, отложено {sent.deferred}."
         )
         if plan.errors:
             raise CommandError("Рассылка неполная: " + "; ".join(plan.errors))

@@ -38,8 +38,9 @@ def test_period_names_the_consumption_month():
     assert parse_period("2022-12") == (datetime.date(2022, 12, 1), datetime.date(2023, 1, 1))
     assert previous_period(datetime.date(2022, 6, 1)) == "2022-05"
     assert previous_period(datetime.date(2023, 1, 3)) == "2022-12"
-    with pytest.raises(ValueError, match="ГГГГ-ММ"):
-        parse_period("май")
+    for wrong in ("май", "2022-5", "2022-13", "2022-00", "０２２-05", "２０２２-０５", "2022-05\n", "", "9" * 100):
+        with pytest.raises(ValueError, match="ГГГГ-ММ"):
+            parse_period(wrong)
 
 
 def test_seed_message_for_plot_269_is_exact(seed, make_member):
@@ -227,9 +228,9 @@ def test_task_runs_through_django_q(seed, make_member, fake_smsru):
 
     member_with("269", "89031221105", [seed[0]], make_member)
     task_id = async_task("members.tasks.send_monthly_sms", "2022-05")  # sync in tests
-    assert result(task_id) == "2022-05: поставлено в очередь 1, отправлено 1, ошибок 0"
+    assert result(task_id) == "2022-05: поставлено в очередь 1, отправлено 1, ошибок 0, под вопросом 0"
     assert fake_smsru.sent_texts == [("79031221105", SEED_269)]
-    assert send_monthly_sms("2022-05").endswith("отправлено 0, ошибок 0")
+    assert send_monthly_sms("2022-05").endswith("отправлено 0, ошибок 0, под вопросом 0")
 
 
 def test_command_dry_run_shows_every_message_and_sends_nothing(seed, make_member, capsys):
