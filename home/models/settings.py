@@ -44,7 +44,7 @@ class SiteSettings(BaseSiteSetting):
     bank_bic = models.CharField("БИК", max_length=9, blank=True, validators=[digits])
     bank_corr_account = models.CharField("корреспондентский счёт", max_length=20, blank=True, validators=[digits])
     bank_inn = models.CharField("ИНН", max_length=12, blank=True, validators=[digits])
-    bank_kpp = models.CharField("КПП", max_length=9, blank=True, validators=[digits])
+    bank_kpp = models.CharField("КПП", max_length=9, blank=True)  # letters allowed in places 5–6: clean() checks
     payment_due_day = models.PositiveSmallIntegerField(
         "оплатить до (число месяца)",
         default=5,

@@ -105,3 +105,14 @@ def test_admin_shows_a_message_per_wrong_field(client, django_user_model, site_p
     assert response.status_code == HTTPStatus.FOUND
     site_pages.settings.refresh_from_db()
     assert site_pages.settings.bank_inn == "5040012347"
+
+
+@pytest.mark.django_db
+def test_a_kpp_with_letters_is_accepted(site_pages):
+    settings = site_pages.settings
+    settings.bank_kpp = "7736AB001"
+    settings.full_clean()
+    settings.bank_kpp = "7736ab001"
+    with pytest.raises(ValidationError) as raised:
+        settings.full_clean()
+    assert set(raised.value.message_dict) == {"bank_kpp"}
