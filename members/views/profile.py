@@ -32,10 +32,12 @@ def edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Регистрационные данные сохранены.")
             if result.pending:
                 listed = ", ".join(str(n) for n in result.pending)
-                messages.info(
-                    request,
-                    f"Участки {listed} ожидают подтверждения казначеем; до тех пор данных по ним не видно.",
+                text = (
+                    f"Участки {listed} ожидают подтверждения казначеем; до тех пор данных по ним не видно."
+                    if len(result.pending) > 1
+                    else f"Участок {listed} ожидает подтверждения казначеем; до тех пор данных по нему не видно."
                 )
+                messages.info(request, text)
             return redirect("cabinet:profile")
     else:
         data = selectors.registration_data(user=request.user)

@@ -240,3 +240,17 @@ def test_bank_details_as_text_and_the_purpose_under_the_code(member_client, memb
     details = soup.select_one("section.bank-details").get_text(" ", strip=True)
     for text in ("СНТ «Тестовое»", "40703810000000000001", "044525225", "30101810400000000225", "5012345678"):
         assert text in details
+
+
+def test_several_pending_claims_are_in_the_plural(member_client, member, plot_270):
+    confirm(member, plot_270, seed_plot(271), status=PlotClaim.Status.PENDING)
+    text = text_of(member_client.get(URL).content.decode())
+    assert "Участки 270, 271 ожидают подтверждения казначеем." in text
+    assert "Участок 270, 271" not in text
+
+
+def test_several_pending_claims_beside_a_confirmed_one_are_in_the_plural(member_client, member):
+    build_seed(member)
+    confirm(member, seed_plot(300), seed_plot(301), status=PlotClaim.Status.PENDING)
+    text = text_of(member_client.get(URL).content.decode())
+    assert "Участки 300, 301 ожидают подтверждения казначеем; данных по ним пока нет." in text

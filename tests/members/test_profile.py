@@ -96,4 +96,6 @@ def test_removing_a_plot_from_the_list_withdraws_its_claim(member_client, member
 
 def test_pending_claim_is_explained(member_client, plot_270):
     response = member_client.post("/cabinet/edit/", edit_data(plots="270"), follow=True)
-    assert "ожидают подтверждения казначеем" in response.content.decode()
+    assert (
+        "Участок 270 ожидает подтверждения казначеем; до тех пор данных по нему не видно." in response.content.decode()
+    )
