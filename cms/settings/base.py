@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "home.cache.PageCacheMiddleware",  # anonymous Wagtail pages, before sessions and routing
-    "cms.middleware.PersonalPagesNoStoreMiddleware",  # /cabinet/, /accounts/: Cache-Control no-store
+    "cms.middleware.PersonalPagesNoStoreMiddleware",  # Cache-Control: no-store on /cabinet/, /accounts/…
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
