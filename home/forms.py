@@ -1,17 +1,41 @@
-"""The editors' image form: Wagtail's, with the pixel limit explained in Russian."""
+"""The feedback form's fields: answers that cannot forge lines of the board's email."""
 
-from wagtail.images.forms import BaseImageForm
+import re
 
-TOO_MANY_PIXELS = (
-    "Изображение слишком большое: %(num_pixels)s пикселей, допускается не больше %(max_pixels_count)s. "
-    "Уменьшите его (например, до 5000 × 5000) и загрузите снова."
-)
+from django import forms
+from wagtail.contrib.forms.forms import FormBuilder
+
+# Everything str.splitlines() breaks a line on, besides the CR LF pair.
+LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-class ImageForm(BaseImageForm):
-    """Wagtail leaves this message untranslated; WAGTAILIMAGES_IMAGE_FORM_BASE points here."""
+class SingleLineField(forms.CharField):
+    """A one-line answer: line breaks become spaces, so it cannot add lines to the board's email."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "file" in self.fields:
-            self.fields["file"].error_messages["file_too_many_pixels"] = TOO_MANY_PIXELS
+    def to_python(self, value):
+        value = super().to_python(value)
+        return LINE_BREAK.sub(" ", value).strip() if value else value
+
+
+class MultiLineField(forms.CharField):
+    """A multi-line answer with every kind of line break turned into a plain newline."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return LINE_BREAK.sub("\n", value) if value else value
+
+
+class ContactFormBuilder(FormBuilder):
+    """Wagtail's form builder with the text fields above."""
+
+    def create_singleline_field(self, field, options):
+        options["max_length"] = 255
+        return SingleLineField(**options)
+
+    def create_multiline_field(self, field, options):
+        options.setdefault("widget", forms.Textarea)
+        return MultiLineField(**options)
+
+    def create_hidden_field(self, field, options):
+        options.setdefault("widget", forms.HiddenInput)
+        return SingleLineField(**options)

@@ -228,7 +228,7 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # A small PNG can declare 11000×11000 pixels and take ~1 GiB to decode: refuse it on upload.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
-WAGTAILIMAGES_IMAGE_FORM_BASE = "home.forms.ImageForm"  # the refusal in Russian
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.image_forms.ImageForm"  # the refusal in Russian
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}  # nosec B105 - turns shared passwords off
 WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}  # nosec B105 - turns shared passwords off
 WAGTAIL_ENABLE_UPDATE_CHECK = False
