@@ -100,6 +100,11 @@ class ContactPage(AbstractEmailForm):
                 )
         return super().serve(request, *args, **kwargs)
 
+    def get_submissions_list_view_class(self):
+        from home.views import ContactSubmissionsListView  # a view module: not at models import time
+
+        return ContactSubmissionsListView
+
     def _refuse(self, request, message: str, *, status: int):
         context = self.get_context(request)
         context["form"] = self.get_form(page=self, user=request.user)
