@@ -4,15 +4,22 @@
 query: no session, no routing. It stores only what the `on_serve_page` hook marked as a Wagtail
 page, and only when nothing in it is personal: no session or messages cookie on the request,
 no cookie set, no CSRF token or CSP nonce used, an anonymous user. An entry is keyed by scheme,
-host, path and page number and carries the cache *generation* it was rendered in; any change
-that can alter a public page (pages and their rows, site settings, sites, view restrictions,
-documents, images) bumps the generation, so the next request renders afresh.
+the Wagtail Site the host resolves to, path and page number and carries the cache *generation*
+it was rendered in; any change that can alter a public page (pages and their rows, site
+settings, sites, view restrictions, documents, images) bumps the generation, so the next
+request renders afresh.
+
+What one page can store is bounded by the content, not by the visitor: the key holds the Site
+(not the Host header, so ports, letter case and a trailing dot add nothing), the path of a page
+that answered 200, and a `?page=N` only when the page reported that it shows page N (see
+`mark_page_number`); anything else is served, not stored.
 """
 
 import functools
 import hashlib
 import logging
 import pickle  # nosec B403 - reads back only entries this module wrote to the site's own Redis
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,11 +31,13 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models.sites import get_site_for_hostname
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +45,8 @@ GENERATION_KEY = "pagecache:generation"
 ENTRY_KEY_PREFIX = "pagecache:page:"
 CACHE_HEADER = "X-Cache"
 DEFAULT_TIMEOUT = 10 * 60  # a safety net only: changes invalidate through the generation
-MAX_PAGE_NUMBER_DIGITS = 4  # ?page=… beyond this is served, not stored (no cache flooding)
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}", re.ASCII)  # 1..9999; anything else is served, not stored
+MAX_REMEMBERED_HOSTS = 64  # host → Site answers kept per process
 MAX_BODY_BYTES = 1024 * 1024
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 PRIVATE_CACHE_CONTROL = ("private", "no-cache", "no-store")
@@ -55,7 +65,7 @@ def page_number(request: HttpRequest) -> str | None:
     if len(request.GET) != 1 or len(values) != 1:
         return None
     value = values[0]
-    if not value.isdigit() or len(value) > MAX_PAGE_NUMBER_DIGITS:
+    if not PAGE_NUMBER.fullmatch(value):
         return None
     return value
 
@@ -86,9 +96,52 @@ def cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     return len(response.content) <= MAX_BODY_BYTES
 
 
-def entry_key(request: HttpRequest) -> str:
-    raw = "|".join([request.scheme or "", request.get_host(), request.path, page_number(request) or ""])
+def entry_key(request: HttpRequest, site_id: int | None) -> str:
+    raw = "|".join([request.scheme or "", str(site_id), request.path, page_number(request) or ""])
     return ENTRY_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _site_address(request: HttpRequest) -> tuple[str, str]:
+    """What Wagtail matches a Site on: the host name (lower case, no trailing dot) and the server's
+    port (not the one in the Host header). `get_host` first: a disallowed host still gets its 400."""
+    return split_domain_port(request.get_host())[0], request.get_port()
+
+
+def _find_site_id(address: tuple[str, str]) -> int | None:
+    try:
+        return get_site_for_hostname(*address).pk
+    except Site.DoesNotExist:
+        return None
+
+
+class SiteMemo:
+    """Host → Site id for this process, valid for one cache generation (a change of Site bumps it).
+
+    A hit must cost no query, and Wagtail's `Site.find_for_request` makes one every time.
+    At most MAX_REMEMBERED_HOSTS answers are kept: a flood of host names costs queries, not memory.
+    """
+
+    def __init__(self) -> None:
+        self._state: tuple[Any, dict[tuple[str, str], int | None]] = (None, {})
+
+    def remembered(self, address: tuple[str, str]) -> tuple[Any, int | None]:
+        """The generation the answer was looked up in (None: looked up just now) and the Site id."""
+        generation, sites = self._state
+        if address in sites:
+            return generation, sites[address]
+        return None, _find_site_id(address)
+
+    def look_up(self, address: tuple[str, str], generation: Any) -> int | None:
+        """Ask the database (after `generation` was read, so a later change of Site bumps it)."""
+        found = _find_site_id(address)
+        remembered_generation, sites = self._state
+        if remembered_generation != generation or len(sites) >= MAX_REMEMBERED_HOSTS:
+            sites = {}
+        self._state = (generation, {**sites, address: found})
+        return found
+
+
+site_memo = SiteMemo()
 
 
 class DjangoCacheStore:
@@ -172,11 +225,23 @@ def bump_generation() -> None:
 
 
 WAGTAIL_PAGE_MARK = "_page_cache_wagtail_page"
+PAGE_NUMBER_MARK = "_page_cache_page_number"
 
 
 def mark_wagtail_page(request: HttpRequest) -> None:
     """Called by the `on_serve_page` hook: only Wagtail pages are ever stored."""
     setattr(request, WAGTAIL_PAGE_MARK, True)
+
+
+def mark_page_number(request: HttpRequest, number: int) -> None:
+    """Called by a paginated page with the page it shows: `?page=N` is stored only when it shows N,
+    so the entries of one path are bounded by its real pages (a page without pages stores none)."""
+    setattr(request, PAGE_NUMBER_MARK, number)
+
+
+def _shows_requested_page(request: HttpRequest) -> bool:
+    number = page_number(request)
+    return not number or getattr(request, PAGE_NUMBER_MARK, None) == int(number)
 
 
 def _stored_headers(response: HttpResponse) -> dict[str, str]:
@@ -193,13 +258,21 @@ class PageCacheMiddleware:
         # Off without a cache every process shares: one worker would miss another's invalidation.
         if not getattr(settings, "PAGE_CACHE", True) or not cacheable_request(request):
             return self.get_response(request)
-        key = entry_key(request)
+        address = _site_address(request)
+        known_in, site_id = site_memo.remembered(address)
         try:
-            found_generation, entry = store().read(key)
+            found_generation, entry = store().read(entry_key(request, site_id))
             generation = current_generation(found_generation)
         except redis.RedisError:
             logger.warning("page cache unavailable, serving %s uncached", request.path, exc_info=True)
             return self.get_response(request)
+        if known_in != generation:  # Sites may have changed since: ask again
+            fresh_site_id = site_memo.look_up(address, generation)
+            if fresh_site_id != site_id:
+                site_id, entry = fresh_site_id, None
+        if site_id is None:  # no Site answers this host: nothing to store
+            return self.get_response(request)
+        key = entry_key(request, site_id)
         if entry is not None and entry[0] == generation:
             _, status, headers, content = entry
             response = HttpResponse(content, status=status, headers=headers)
@@ -207,7 +280,11 @@ class PageCacheMiddleware:
             return response
 
         response = self.get_response(request)
-        if getattr(request, WAGTAIL_PAGE_MARK, False) and cacheable_response(request, response):
+        if (
+            getattr(request, WAGTAIL_PAGE_MARK, False)
+            and _shows_requested_page(request)
+            and cacheable_response(request, response)
+        ):
             patch_vary_headers(response, ["Cookie"])  # the same URL differs for a logged-in member
             entry = (generation, response.status_code, _stored_headers(response), response.content)
             try:

@@ -19,8 +19,13 @@ class AnnouncementFeed(Feed):
     def title(self, obj):
         return obj.title
 
+    # Absolute URLs from the Site, never from the Host header: the page cache keys a feed on the
+    # Site, so one visitor's Host must not end up in everyone's feed.
     def link(self, obj):
-        return obj.get_url(self.request)
+        return obj.get_full_url(self.request)
+
+    def feed_url(self, obj):
+        return obj.get_full_url(self.request) + obj.reverse_subpage("rss")
 
     def description(self, obj):
         return strip_tags(obj.intro) or obj.title
@@ -35,7 +40,7 @@ class AnnouncementFeed(Feed):
         return item.excerpt
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))

@@ -15,6 +15,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.cache import mark_page_number
+
 ANNOUNCEMENTS_PER_PAGE = 10
 
 
@@ -46,6 +48,7 @@ class AnnouncementIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.announcements, ANNOUNCEMENTS_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
+        mark_page_number(request, page_obj.number)
         context["paginator"] = paginator
         context["page_obj"] = page_obj
         context["announcements"] = page_obj.object_list

@@ -1,7 +1,10 @@
 """Контакты: the feedback form built in the admin, mailed to the board and kept in «Формы»."""
 
+import datetime
+
 from django.db import models
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
@@ -10,9 +13,11 @@ from wagtail.contrib.forms.utils import get_field_clean_name
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from home.forms import ContactFormBuilder
 from home.ratelimit import client_ip, rate_limit_exceeded
 
 HONEYPOT_FIELD = "website"
+EMAIL_CONTINUATION = "    "  # before the 2nd, 3rd… line of an answer in the board's email
 SUBMISSIONS_PER_WINDOW = 5
 WINDOW_SECONDS = 10 * 60
 
@@ -66,6 +71,8 @@ class ContactPage(AbstractEmailForm):
     ]
     search_fields = [*AbstractEmailForm.search_fields, index.SearchField("intro")]
 
+    form_builder = ContactFormBuilder  # one-line answers cannot carry line breaks
+
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
@@ -76,7 +83,9 @@ class ContactPage(AbstractEmailForm):
 
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
-            if request.POST.get(HONEYPOT_FIELD):
+            # The form always sends the hidden field, empty: a POST without it, or with it filled,
+            # comes from a script.
+            if request.POST.get(HONEYPOT_FIELD, None) != "":
                 return self._refuse(request, "Сообщение не отправлено: форма заполнена автоматически.", status=400)
             if rate_limit_exceeded(
                 scope=f"contact:{self.pk}",
@@ -91,8 +100,30 @@ class ContactPage(AbstractEmailForm):
                 )
         return super().serve(request, *args, **kwargs)
 
+    def get_submissions_list_view_class(self):
+        from home.views import ContactSubmissionsListView  # a view module: not at models import time
+
+        return ContactSubmissionsListView
+
     def _refuse(self, request, message: str, *, status: int):
         context = self.get_context(request)
         context["form"] = self.get_form(page=self, user=request.user)
         context["refusal"] = message
         return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def render_email(self, form):
+        """Wagtail's «Поле: значение» lines, with every further line of an answer indented, so
+        that no answer can pose as another field."""
+        lines = []
+        for field in form:
+            if field.name not in form.cleaned_data:
+                continue
+            value = form.cleaned_data[field.name]
+            if isinstance(value, list):
+                value = ", ".join(value)
+            if isinstance(value, datetime.datetime):
+                value = date_format(value, "SHORT_DATETIME_FORMAT")
+            elif isinstance(value, datetime.date):
+                value = date_format(value, "SHORT_DATE_FORMAT")
+            lines.append(f"{field.label}: {value}".replace("\n", "\n" + EMAIL_CONTINUATION))
+        return "\n".join(lines)

@@ -14,6 +14,7 @@ MESSAGE = {
     "nomer_uchastka": "269",
     "soobshchenie": "Нет данных по моему участку.",
 }
+POST = {**MESSAGE, "website": ""}  # the honeypot, left empty as a person leaves it
 
 
 def field_names(page):
@@ -33,7 +34,7 @@ def test_form_renders_labels_and_consent_link(client, site_pages):
 
 
 def test_submission_is_stored_and_mailed_to_the_board(client, site_pages):
-    response = client.post(site_pages.contact.url, MESSAGE)
+    response = client.post(site_pages.contact.url, POST)
     assert response.status_code == HTTPStatus.OK
     assert "Спасибо" in response.content.decode()
     submission = FormSubmission.objects.get(page=site_pages.contact)
@@ -44,7 +45,7 @@ def test_submission_is_stored_and_mailed_to_the_board(client, site_pages):
 
 
 def test_invalid_submission_shows_errors_and_stores_nothing(client, site_pages):
-    response = client.post(site_pages.contact.url, {**MESSAGE, "elektronnaia_pochta": "не почта"})
+    response = client.post(site_pages.contact.url, {**POST, "elektronnaia_pochta": "не почта"})
     assert response.status_code == HTTPStatus.OK
     assert 'class="form-error" role="alert"' in response.content.decode()
     assert not FormSubmission.objects.exists()
@@ -52,7 +53,7 @@ def test_invalid_submission_shows_errors_and_stores_nothing(client, site_pages):
 
 
 def test_filled_honeypot_is_refused(client, site_pages):
-    response = client.post(site_pages.contact.url, {**MESSAGE, "website": "http://spam.example"})
+    response = client.post(site_pages.contact.url, {**POST, "website": "http://spam.example"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Сообщение не отправлено" in response.content.decode()
     assert not FormSubmission.objects.exists()
@@ -61,11 +62,48 @@ def test_filled_honeypot_is_refused(client, site_pages):
 
 def test_rate_limit_per_address(client, site_pages):
     for _ in range(SUBMISSIONS_PER_WINDOW):
-        assert client.post(site_pages.contact.url, MESSAGE).status_code == HTTPStatus.OK
-    response = client.post(site_pages.contact.url, MESSAGE)
+        assert client.post(site_pages.contact.url, POST).status_code == HTTPStatus.OK
+    response = client.post(site_pages.contact.url, POST)
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Слишком много сообщений" in response.content.decode()
     assert FormSubmission.objects.count() == SUBMISSIONS_PER_WINDOW
     assert len(mail.outbox) == SUBMISSIONS_PER_WINDOW
-    other = client.post(site_pages.contact.url, MESSAGE, REMOTE_ADDR="10.0.0.2")
+    other = client.post(site_pages.contact.url, POST, REMOTE_ADDR="10.0.0.2")
     assert other.status_code == HTTPStatus.OK
+
+
+def test_a_post_without_the_honeypot_field_is_a_bot(client, site_pages):
+    response = client.post(site_pages.contact.url, MESSAGE)  # a script that skipped the hidden field
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Сообщение не отправлено" in response.content.decode()
+    assert not FormSubmission.objects.exists()
+    assert mail.outbox == []
+
+
+LINE_BREAKS = ["\r\n", "\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"]
+
+
+@pytest.mark.parametrize("separator", LINE_BREAKS)
+def test_line_breaks_in_one_line_fields_cannot_forge_lines_of_the_email(client, site_pages, separator):
+    forged = f"Иван{separator}Электронная почта: boss@evil.example{separator}Номер участка: 1"
+    response = client.post(
+        site_pages.contact.url, {**POST, "vashe_imia": forged, "nomer_uchastka": f"269{separator}Сообщение: оплачено"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "Спасибо" in response.content.decode()
+    body = mail.outbox[0].body
+    lines = body.splitlines()
+    assert lines[0] == "Ваше имя: Иван Электронная почта: boss@evil.example Номер участка: 1"
+    assert [line.split(":")[0] for line in lines] == ["Ваше имя", "Электронная почта", "Номер участка", "Сообщение"]
+    assert "Номер участка: 269 Сообщение: оплачено" in lines
+    data = FormSubmission.objects.get().get_data()
+    assert data["vashe_imia"] == "Иван Электронная почта: boss@evil.example Номер участка: 1"
+
+
+def test_lines_of_the_message_stay_but_cannot_pose_as_fields(client, site_pages):
+    text = "Добрый день.\nЭлектронная почта: boss@evil.example\u2028Номер участка: 1"
+    client.post(site_pages.contact.url, {**POST, "soobshchenie": text})
+    lines = mail.outbox[0].body.splitlines()
+    assert lines[:3] == ["Ваше имя: Иван Петров", "Электронная почта: ivan@example.org", "Номер участка: 269"]
+    assert lines[3:] == ["Сообщение: Добрый день.", "    Электронная почта: boss@evil.example", "    Номер участка: 1"]
+    assert FormSubmission.objects.get().get_data()["soobshchenie"] == text.replace("\u2028", "\n")

@@ -1,8 +1,10 @@
+import random
 from http import HTTPStatus
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
@@ -196,3 +198,78 @@ def test_off_without_a_shared_cache(client, site_pages, settings):
     settings.PAGE_CACHE = False
     get(client, "/")
     assert "X-Cache" not in get(client, "/")
+
+
+# --- bounded: a flood of URL and Host variants adds a handful of entries -------------------------
+
+
+def stored_entries() -> int:
+    """The page cache's entries in the default cache (locmem here, Redis when REDIS_URL is set)."""
+    backend = caches["default"]
+    prefix = backend.make_key(page_cache.ENTRY_KEY_PREFIX)
+    if isinstance(backend, RedisCache):
+        return sum(1 for _ in backend._cache.get_client().scan_iter(match=prefix + "*", count=1000))
+    return sum(1 for key in backend._cache if key.startswith(prefix))
+
+
+def two_pages_of_announcements(site_pages):
+    for day in range(ANNOUNCEMENTS_PER_PAGE):
+        make_announcement(site_pages.announcements, f"Новость {day + 1:02d}", site_pages.latest.date)
+
+
+def test_a_flood_of_page_numbers_and_hosts_stores_a_bounded_number_of_entries(client, site_pages):
+    two_pages_of_announcements(site_pages)
+    index = site_pages.announcements.url
+    rng = random.Random(9)  # noqa: S311 - test data, not a secret
+    page_values = [
+        lambda: str(rng.randint(1, 9999)),  # beyond the last page: shows the last page
+        lambda: "0" + str(rng.randint(1, 999)),  # leading zeros
+        lambda: rng.choice(["²", "٢", "۲", "２", "1²", "𝟐"]),  # Unicode digits (int() takes some)
+        lambda: rng.choice(["1", "2"]),  # the real pages
+    ]
+    hosts = ["127.0.0.1", "LOCALHOST", "localhost.", "Localhost", "testserver", "TestServer."]
+    for number in range(5000):
+        if number % 4 == 0:
+            response = client.get(index, {"page": rng.choice(page_values)()})
+        else:
+            host = f"{rng.choice(hosts)}:{rng.randint(1, 65535)}"
+            response = client.get("/", HTTP_HOST=host)
+        assert response.status_code == HTTPStatus.OK
+    # "/", the index and its pages 1 and 2: nothing else, whatever the host or the number.
+    assert stored_entries() <= 4
+    assert get(client, "/")["X-Cache"] == "hit"
+    assert get(client, index + "?page=2")["X-Cache"] == "hit"
+
+
+def test_host_variants_of_one_site_share_one_entry(client, site_pages):
+    assert get(client, "/", HTTP_HOST="localhost")["X-Cache"] == "miss"
+    for host in ("LOCALHOST", "localhost.", "localhost:8443", "LocalHost.:1", "127.0.0.1:5"):
+        assert get(client, "/", HTTP_HOST=host)["X-Cache"] == "hit", host
+    assert stored_entries() == 1
+
+
+@pytest.mark.parametrize("page", ["02", "0", "٢", "²", "２", "2 ", " 2", "+2", "10000"])
+def test_only_ascii_page_numbers_without_a_leading_zero_are_cached(client, site_pages, page):
+    two_pages_of_announcements(site_pages)
+    for _ in range(2):
+        assert "X-Cache" not in client.get(site_pages.announcements.url, {"page": page})
+    assert stored_entries() == 0
+
+
+def test_a_page_number_the_page_does_not_show_is_not_stored(client, site_pages):
+    two_pages_of_announcements(site_pages)
+    for page in ("3", "999", "9999"):  # the paginator shows the last page instead
+        assert "X-Cache" not in get(client, site_pages.announcements.url, data={"page": page})
+    assert "X-Cache" not in get(client, "/", data={"page": "2"})  # the home page has no pages
+    assert stored_entries() == 0
+
+
+def test_the_feed_links_to_the_site_not_to_the_host_of_the_request(client, site_pages):
+    feed = site_pages.announcements.url + "rss/"
+    first = client.get(feed, HTTP_HOST="evil.example")
+    second = client.get(feed)
+    assert first.status_code == second.status_code == HTTPStatus.OK
+    for response in (first, second):
+        body = response.content.decode()
+        assert "evil.example" not in body
+        assert f"http://localhost{site_pages.latest.url}" in body
