@@ -60,7 +60,11 @@ class ClaimsView(WagtailAdminTemplateMixin, TemplateView):
             messages.error(request, "Отметьте заявки и выберите действие.")
         else:
             changed = decide_claims(
-                claim_ids=ids, status=status, decided_by=request.user, comment=request.POST.get("comment", "")[:255]
+                claim_ids=ids,
+                status=status,
+                decided_by=request.user,
+                comment=request.POST.get("comment", "")[:255],
+                cabinet_url=request.build_absolute_uri(reverse("cabinet:profile")),
             )
             verb = "подтверждено" if status == PlotClaim.Status.CONFIRMED else "отклонено"
             messages.success(request, f"Заявок {verb}: {changed}.")

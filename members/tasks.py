@@ -1,5 +1,6 @@
 """django-q2 tasks: they take plain values and call a service."""
 
+from members.services.claims import claim_decision_emails
 from members.sms.outbox import monthly_sms_run, sms_outbox_poll, sms_outbox_send
 
 
@@ -17,3 +18,8 @@ def send_sms_outbox() -> str:
     sent = sms_outbox_send()
     delivered = sms_outbox_poll()
     return f"отправлено {sent.sent}, ошибок {sent.failed}, под вопросом {sent.unknown}, доставлено {delivered}"
+
+
+def notify_claim_decisions(claim_ids: list[int], cabinet_url: str) -> str:
+    """Emails after the treasurer confirmed or rejected claims."""
+    return f"писем отправлено: {claim_decision_emails(claim_ids=claim_ids, cabinet_url=cabinet_url)}"

@@ -4,13 +4,17 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from billing.models import Plot
 from members.cabinet_cache import bump_generation
 from members.models import PlotClaim, Profile
 from members.phones import registry_phone
+from members.sitename import snt_name
 
 
 class UnknownPlots(ValueError):
@@ -133,17 +137,61 @@ def confirm_matching_claims(*, user: AbstractBaseUser) -> list[int]:
 
 
 @transaction.atomic
-def decide_claims(*, claim_ids: list[int], status: str, decided_by: AbstractBaseUser, comment: str = "") -> int:
-    """The treasurer's decision on several claims at once; returns how many changed."""
+def decide_claims(
+    *, claim_ids: list[int], status: str, decided_by: AbstractBaseUser, comment: str = "", cabinet_url: str = ""
+) -> int:
+    """The treasurer's decision on several claims at once; returns how many changed. Each member
+    whose claim changed gets an email after the commit (`cabinet_url` is the link in it)."""
     if status not in (PlotClaim.Status.CONFIRMED, PlotClaim.Status.REJECTED):
         raise ValueError(status)
-    changed = (
-        PlotClaim.objects.filter(pk__in=claim_ids)
+    changed_ids = list(
+        PlotClaim.objects.select_for_update()
+        .filter(pk__in=claim_ids)
         .exclude(status=status)
-        .update(status=status, decided_at=timezone.now(), decided_by=decided_by, comment=comment)
+        .values_list("pk", flat=True)
+    )
+    changed = PlotClaim.objects.filter(pk__in=changed_ids).update(
+        status=status, decided_at=timezone.now(), decided_by=decided_by, comment=comment
     )
     bump_generation()  # a queryset update sends no signal; the members' cabinet pages change
+    if changed_ids:
+        transaction.on_commit(lambda: async_task("members.tasks.notify_claim_decisions", changed_ids, cabinet_url))
     return changed
+
+
+def claim_decision_emails(*, claim_ids: list[int], cabinet_url: str) -> int:
+    """One email per member about the treasurer's decisions on their claims (confirmed plots open
+    their data; a rejection carries the treasurer's comment); to a confirmed address only.
+    Returns how many emails went out."""
+    claims = (
+        PlotClaim.objects.filter(pk__in=claim_ids)
+        .exclude(status=PlotClaim.Status.PENDING)
+        .select_related("plot", "user")
+        .order_by("user_id", "plot__number")
+    )
+    by_user: dict[int, list[PlotClaim]] = {}
+    for claim in claims:
+        by_user.setdefault(claim.user_id, []).append(claim)
+    addresses: dict[int, str] = {}
+    verified = EmailAddress.objects.filter(user_id__in=by_user, verified=True).order_by("user_id", "-primary", "pk")
+    for user_id, email in verified.values_list("user_id", "email"):
+        addresses.setdefault(user_id, email)  # the primary address when it is confirmed
+    name = snt_name()
+    sent = 0
+    for user_id, user_claims in by_user.items():
+        if user_id not in addresses:
+            continue
+        context = {
+            "snt_name": name,
+            "confirmed": [str(c.plot.number) for c in user_claims if c.status == PlotClaim.Status.CONFIRMED],
+            "rejected": [c for c in user_claims if c.status == PlotClaim.Status.REJECTED],
+            "cabinet_url": cabinet_url,
+        }
+        subject = f"{name}: " + render_to_string("members/email/claim_decision_subject.txt", context).strip()
+        body = render_to_string("members/email/claim_decision_message.txt", context)
+        send_mail(subject, body, None, [addresses[user_id]])
+        sent += 1
+    return sent
 
 
 def claims_after_email_confirmed(*, email_address, **kwargs) -> None:

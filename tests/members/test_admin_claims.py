@@ -133,3 +133,27 @@ def test_the_evidence_costs_no_query_per_claim(evidence_claims, make_member):
         Profile.objects.create(user=user, phone=f"8903555{n:04d}", verified_phone=f"8903555{n:04d}")
         PlotClaim.objects.create(user=user, plot=PlotFactory(number=n, owner_phone=f"8903555{n:04d}"))
     assert queries() == few == 2
+
+
+def test_the_member_gets_an_email_when_the_treasurer_decides(
+    client, staff, make_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = make_member(username="42", email="m42@example.org")
+    other = make_member(username="50", email="m50@example.org", verified=False)
+    mine = [PlotClaim.objects.create(user=user, plot=PlotFactory(number=n)) for n in (42, 43, 44)]
+    unconfirmed_email = PlotClaim.objects.create(user=other, plot=PlotFactory(number=50))
+    client.force_login(staff("treasurer", "Казначей"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/claims/", {"claim": [mine[0].pk, mine[1].pk, unconfirmed_email.pk], "action": "confirm"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/claims/", {"claim": [mine[2].pk], "action": "reject", "comment": "Участок продан"})
+    with django_capture_on_commit_callbacks(execute=True):  # deciding again what is decided sends nothing
+        client.post("/admin/claims/", {"claim": [mine[2].pk], "action": "reject"})
+
+    assert [m.to for m in mailoutbox] == [["m42@example.org"], ["m42@example.org"]]
+    confirmed, rejected = mailoutbox
+    assert confirmed.subject.endswith("участки подтверждены")
+    assert "Участки 42, 43 подтверждены." in confirmed.body
+    assert "http://testserver/cabinet/" in confirmed.body
+    assert rejected.subject.endswith("заявка на участок отклонена")
+    assert "Участок 44: заявка отклонена. Комментарий казначея: Участок продан" in rejected.body
