@@ -6,6 +6,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from modelcluster.fields import ParentalKey
+from wagtail.admin.mail import send_mail
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
@@ -110,6 +111,13 @@ class ContactPage(AbstractEmailForm):
         context["form"] = self.get_form(page=self, user=request.user)
         context["refusal"] = message
         return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def send_mail(self, form):
+        """Wagtail's email to the board, with Reply-To the visitor's address: «Ответить» reaches them."""
+        addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
+        emails = [field.clean_name for field in self.get_form_fields() if field.field_type == "email"]
+        reply_to = [form.cleaned_data[name] for name in emails if form.cleaned_data.get(name)][:1]
+        send_mail(self.subject, self.render_email(form), addresses, self.from_address, reply_to=reply_to or None)
 
     def render_email(self, form):
         """Wagtail's «Поле: значение» lines, with every further line of an answer indented, so

@@ -107,3 +107,11 @@ def test_lines_of_the_message_stay_but_cannot_pose_as_fields(client, site_pages)
     assert lines[:3] == ["Ваше имя: Иван Петров", "Электронная почта: ivan@example.org", "Номер участка: 269"]
     assert lines[3:] == ["Сообщение: Добрый день.", "    Электронная почта: boss@evil.example", "    Номер участка: 1"]
     assert FormSubmission.objects.get().get_data()["soobshchenie"] == text.replace("\u2028", "\n")
+
+
+def test_replying_to_the_boards_email_reaches_the_visitor(client, site_pages):
+    client.post(site_pages.contact.url, POST)
+    (message,) = mail.outbox
+    assert message.reply_to == ["ivan@example.org"]
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert "Reply-To: ivan@example.org" in message.message().as_string()
