@@ -83,6 +83,7 @@ class ClaimForReview:
     claim: PlotClaim
     email_matches: bool
     phone_matches: bool
+    profile: Profile | None = None
 
     @property
     def pk(self) -> int:
@@ -127,6 +128,7 @@ def claims_for_review(*, status: str | None = None) -> list[ClaimForReview]:
                 claim=claim,
                 email_matches=bool(owner_email) and owner_email in verified_emails[claim.user_id],
                 phone_matches=bool(proven_phone) and registry_phone(claim.plot.owner_phone) == proven_phone,
+                profile=profile,
             )
         )
     return result

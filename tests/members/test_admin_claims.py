@@ -157,3 +157,20 @@ def test_the_member_gets_an_email_when_the_treasurer_decides(
     assert "http://testserver/cabinet/" in confirmed.body
     assert rejected.subject.endswith("заявка на участок отклонена")
     assert "Участок 44: заявка отклонена. Комментарий казначея: Участок продан" in rejected.body
+
+
+def test_the_list_shows_what_the_member_entered_beside_the_registry(client, staff, make_member):
+    user = make_member(username="61", email="m61@example.org")
+    Profile.objects.create(
+        user=user, owner_name="Сидоров Пётр", phone="89161234567", contact_persons="Сидорова Анна, 89160000000"
+    )
+    PlotClaim.objects.create(
+        user=user, plot=PlotFactory(number=61, owner_name="Сидоров П. И.", owner_phone="89031112233")
+    )
+    client.force_login(staff("treasurer", "Казначей"))
+    html = client.get("/admin/claims/").content.decode()
+    member = html.split('<td class="claim-member">')[1].split("</td>")[0]
+    registry = html.split('<td class="claim-registry">')[1].split("</td>")[0]
+    for text in ("Сидоров Пётр", "m61@example.org", "тел. 89161234567 (не подтверждён)", "Сидорова Анна, 89160000000"):
+        assert text in member
+    assert "Сидоров П. И." in registry and "тел. 89031112233" in registry
