@@ -57,6 +57,7 @@ class SignupForm(AllauthSignupForm):
             self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["username"].help_text = "Если участков несколько — номер наименьшего, например для 123,124 — 123."
         self.fields["username"].widget.attrs["inputmode"] = "numeric"
+        self.fields["username"].error_messages["required"] = "Введите номер участка."
         self.fields[
             "password1"
         ].help_text = "Не менее 6 знаков: латинские буквы, цифры и знаки; не только цифры; не номер участка."
