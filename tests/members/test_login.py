@@ -1,11 +1,14 @@
 import logging
+import threading
 from http import HTTPStatus
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.hashers import MD5PasswordHasher, PBKDF2PasswordHasher
 from django.core import mail
+from django.db import connection
+from django.test import Client
 
 from members.adapters import acquire_password_check_slot, release_password_check_slot
 from tests.members.conftest import PASSWORD, link_in_last_mail
@@ -142,6 +145,61 @@ def test_busy_password_checks_refuse_at_once_without_counting(client, member, ha
     assert hashes() == 0
     release_password_check_slot(slot)
     assert login(client, ip="10.0.0.1")["Location"] == "/cabinet/"
+
+
+class ConcurrencyTrackingPBKDF2(PBKDF2PasswordHasher):
+    """The production hasher, with fewer iterations: 1,000,000 cost about a second each on a
+    shared 2-core machine, and this test is about how many run at once, not how long each takes."""
+
+    iterations = 50_000
+    lock = threading.Lock()
+    running = peak = calls = 0
+
+    def encode(self, password, salt, iterations=None):
+        cls = type(self)
+        with cls.lock:
+            cls.running += 1
+            cls.calls += 1
+            cls.peak = max(cls.peak, cls.running)
+        try:
+            return super().encode(password, salt, iterations)
+        finally:
+            with cls.lock:
+                cls.running -= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_wrong_logins_at_once_run_one_password_check_at_a_time(settings, make_member, plot_269):
+    settings.PASSWORD_HASHERS = ["tests.members.test_login.ConcurrencyTrackingPBKDF2"]
+    member = make_member()
+    ConcurrencyTrackingPBKDF2.running = ConcurrencyTrackingPBKDF2.peak = ConcurrencyTrackingPBKDF2.calls = 0
+    answers: list[str] = []
+    start = threading.Barrier(50)
+
+    def wrong_login(n: int) -> None:
+        try:
+            start.wait()
+            html = login(Client(), password="Wrong-pass1", ip=f"10.5.{n // 250}.{n % 250}").content.decode()
+            answers.append(
+                "checked"
+                if "Неверный номер участка или пароль" in html
+                else "busy"
+                if "слишком много входов сразу" in html
+                else html
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrong_login, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(set(answers)) in (["busy", "checked"], ["checked"]), set(answers)
+    assert ConcurrencyTrackingPBKDF2.peak == 1
+    assert ConcurrencyTrackingPBKDF2.calls == answers.count("checked")  # a refused login hashes nothing
+    assert member.check_password(PASSWORD)
 
 
 def test_the_emailed_reset_unlocks_the_login_everywhere(client, member):
