@@ -43,6 +43,7 @@ class SignupForm(AllauthSignupForm):
     )
 
     field_order = ["username", "email", "password1", "password2", "consent"]
+    taken_plot_number: int | None = None  # set by clean_username when the plot has an account
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -61,8 +62,6 @@ class SignupForm(AllauthSignupForm):
         self.fields[
             "password1"
         ].help_text = "Не менее 6 знаков: латинские буквы, цифры и знаки; не только цифры; не номер участка."
-
-    taken_plot_number: int | None = None
 
     def clean_username(self) -> str:
         """A plot of the registry. A plot number that already has an account is not an error

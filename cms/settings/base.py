@@ -175,8 +175,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",  # nosec B105 - a rate-limit spec, not a password
     "manage_email": "10/m/user",
 }
-# Password checks (PBKDF2, seconds of CPU each) running at once across the site; a login beyond
-# them is refused at once, so a burst of wrong passwords cannot occupy every worker.
+# Password checks (PBKDF2, seconds of CPU each) running at once across the site (counted in the
+# cache: with Redis for all processes, without it per process); a login beyond them is refused
+# at once, so a burst of wrong passwords cannot occupy every worker.
 LOGIN_PASSWORD_CHECKS_AT_ONCE = env.int("LOGIN_PASSWORD_CHECKS_AT_ONCE", default=1)
 # Behind a reverse proxy set the number of proxies so rate limits see the client's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
