@@ -4,10 +4,12 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from members import selectors
+from members.adapters import TAKEN_PLOT_ATTR
 from members.phones import normalize_phone
-from members.plotlist import parse_plot_numbers
+from members.plotlist import looks_like_plot_number, parse_plot_number, parse_plot_numbers
 
 LOGIN_HINT = "например, 123"
 LOGIN_HELP = "Если у вас несколько участков — номер наименьшего."
@@ -27,9 +29,10 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].error_messages["required"] = "Введите пароль."
 
     def clean_login(self) -> str:
-        """«0269» and « 269 » both mean plot 269; staff logins are left as typed."""
+        """«0269» and « 269 » both mean plot 269, so they count as one login everywhere (rate
+        limits too); «²» or «٢٦٩» are refused with a message. Staff logins are left as typed."""
         login = super().clean_login()
-        return str(int(login)) if login.isdigit() else login
+        return str(parse_plot_number(login)) if looks_like_plot_number(login) else login
 
 
 class SignupForm(AllauthSignupForm):
@@ -40,6 +43,7 @@ class SignupForm(AllauthSignupForm):
     )
 
     field_order = ["username", "email", "password1", "password2", "consent"]
+    taken_plot_number: int | None = None  # set by clean_username when the plot has an account
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -54,22 +58,38 @@ class SignupForm(AllauthSignupForm):
             self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["username"].help_text = "Если участков несколько — номер наименьшего, например для 123,124 — 123."
         self.fields["username"].widget.attrs["inputmode"] = "numeric"
+        self.fields["username"].error_messages["required"] = "Введите номер участка."
         self.fields[
             "password1"
         ].help_text = "Не менее 6 знаков: латинские буквы, цифры и знаки; не только цифры; не номер участка."
 
     def clean_username(self) -> str:
-        value = (self.cleaned_data.get("username") or "").strip()
-        if not value.isdigit() or int(value) <= 0:
-            raise forms.ValidationError("Номер участка — это число, например 123.", code="not_a_number")
-        number = int(value)
+        """A plot of the registry. A plot number that already has an account is not an error
+        here: `try_save` answers it like a new signup, so the form tells nobody which plots
+        have accounts (the letters explain it to the address typed and to the owner)."""
+        number = parse_plot_number(self.cleaned_data.get("username"))
         if selectors.unknown_plot_numbers(numbers=[number]):
             raise forms.ValidationError(
                 f"Участка № {number} нет в реестре товарищества. Проверьте номер или напишите правлению.",
                 code="unknown_plot",
             )
         self.cleaned_data["username"] = str(number)
-        return super().clean_username()
+        try:
+            return super().clean_username()
+        except forms.ValidationError as error:
+            if error.code != "username_taken":
+                raise
+            self.taken_plot_number = number
+            return str(number)
+
+    def try_save(self, request):
+        if self.taken_plot_number is not None:
+            # As long as a real signup takes (it hashes the password), then allauth's
+            # "account already exists" answer: the same redirect and message as a new account.
+            make_password(self.cleaned_data["password1"])
+            setattr(request, TAKEN_PLOT_ATTR, self.taken_plot_number)
+            self.account_already_exists = True
+        return super().try_save(request)
 
 
 class RegistrationDataForm(forms.Form):

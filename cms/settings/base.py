@@ -137,10 +137,9 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 AUTH_USER_MODEL = "members.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone: it extends ModelBackend (permissions), and with ModelBackend listed
+# too a wrong password was hashed twice (each backend checks it).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "members.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 6}},
     {"NAME": "members.validators.LatinCharactersValidator"},
@@ -165,16 +164,22 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
-# Counters live in the cache (Redis in production). login_failed's key is the plot number.
+# Counters live in the cache (Redis in production). login_failed's "key" is login + client
+# address (members.adapters), never the login alone: nobody elsewhere can lock a member out, and
+# a new password (the emailed reset) clears the login's counts from every address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,30/h/ip,5/5m/key",
     "signup": "10/h/ip",
     "reset_password": "10/h/ip,3/h/key",  # nosec B105 - a rate-limit spec, not a password
     "reset_password_from_key": "20/m/ip",  # nosec B105 - a rate-limit spec, not a password
     "change_password": "5/m/user",  # nosec B105 - a rate-limit spec, not a password
     "manage_email": "10/m/user",
 }
+# Password checks (PBKDF2, seconds of CPU each) running at once across the site (counted in the
+# cache: with Redis for all processes, without it per process); a login beyond them is refused
+# at once, so a burst of wrong passwords cannot occupy every worker.
+LOGIN_PASSWORD_CHECKS_AT_ONCE = env.int("LOGIN_PASSWORD_CHECKS_AT_ONCE", default=1)
 # Behind a reverse proxy set the number of proxies so rate limits see the client's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # The Wagtail admin has no door of its own: /admin/login/ leads to the allauth login.

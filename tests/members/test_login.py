@@ -1,11 +1,16 @@
 import logging
+import threading
 from http import HTTPStatus
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher, PBKDF2PasswordHasher
 from django.core import mail
+from django.db import connection
+from django.test import Client
 
+from members.adapters import acquire_password_check_slot, release_password_check_slot
 from tests.members.conftest import PASSWORD, link_in_last_mail
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +68,153 @@ def test_signed_in_but_unverified_member_sees_the_notice_not_the_data(client, ma
     assert client.get("/cabinet/").status_code == HTTPStatus.OK
 
 
-def test_failed_logins_are_limited_per_plot_number(client, member):
-    for n in range(5):
-        assert login(client, password="Wrong-pass1", ip=f"10.0.0.{n}").status_code == HTTPStatus.OK
-    response = login(client, ip="10.0.1.1")  # even the right password, from a fresh address
-    assert "Слишком много неудачных попыток входа" in response.content.decode()
+class CountingHasher(MD5PasswordHasher):
+    """The test hasher, counting every password it hashes (a check or a new password)."""
+
+    calls = 0
+
+    def encode(self, password, salt):
+        type(self).calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def hashes(settings):
+    """How many passwords were hashed since the fixture started."""
+    settings.PASSWORD_HASHERS = ["tests.members.test_login.CountingHasher"]
+    CountingHasher.calls = 0
+    return lambda: CountingHasher.calls
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(client, member):
+    for n in range(20):
+        assert login(client, password="Wrong-pass1", ip=f"10.0.0.{n % 4}").status_code == HTTPStatus.OK
+    response = login(client, ip="10.0.1.1")  # the owner, from home
+    assert response["Location"] == "/cabinet/"
+
+
+def test_wrong_passwords_lock_only_that_login_from_that_address(client, member, make_member, plot_270):
+    make_member(username="270", email="member270@example.org")
+    for _ in range(5):
+        login(client, password="Wrong-pass1", ip="10.0.0.1")
+    locked = login(client, ip="10.0.0.1")
+    assert "Слишком много неудачных попыток входа" in locked.content.decode()
     assert "_auth_user_id" not in client.session
+    assert login(client, username="270", ip="10.0.0.1")["Location"] == "/cabinet/"
+    client.logout()
+    assert login(client, ip="10.0.0.2")["Location"] == "/cabinet/"
+
+
+def test_leading_zeros_and_spaces_count_against_the_same_login(client, member):
+    for typed in ["0269", " 269 ", "00269", "269\u00a0", "0000000000000000000000269"]:
+        response = login(client, typed, "Wrong-pass1", ip="10.0.0.1")
+        assert "Неверный номер участка или пароль" in response.content.decode()
+    assert "Слишком много неудачных попыток входа" in login(client, ip="10.0.0.1").content.decode()
+
+
+def test_unicode_digits_are_refused_before_any_password_check(client, member, hashes):
+    for _ in range(12):
+        response = login(client, "\u0662\u0666\u0669", PASSWORD, ip="10.0.0.1")  # ٢٦٩, Arabic-Indic 269
+        assert response.status_code == HTTPStatus.OK
+        assert "обычными цифрами 0–9" in response.content.decode()
+    assert hashes() == 0
+    assert login(client, ip="10.0.0.1")["Location"] == "/cabinet/"
+
+
+def test_once_limited_an_address_costs_no_password_check(client, member, hashes):
+    for _ in range(5):
+        login(client, password="Wrong-pass1", ip="10.0.0.1")
+    checked = hashes()
+    for _ in range(20):
+        assert "Слишком много" in login(client, password="Wrong-pass1", ip="10.0.0.1").content.decode()
+    assert hashes() == checked
+
+
+@pytest.mark.parametrize("username", ["269", "999"])
+def test_a_wrong_password_is_hashed_once(client, member, hashes, username):
+    login(client, username=username, password="Wrong-pass1")
+    assert hashes() == 1
+
+
+def test_busy_password_checks_refuse_at_once_without_counting(client, member, hashes):
+    slot = acquire_password_check_slot()
+    assert slot is not None
+    for _ in range(6):
+        response = login(client, ip="10.0.0.1")
+        assert "Сейчас сайт проверяет слишком много входов сразу" in response.content.decode()
+    assert hashes() == 0
+    release_password_check_slot(slot)
+    assert login(client, ip="10.0.0.1")["Location"] == "/cabinet/"
+
+
+class ConcurrencyTrackingPBKDF2(PBKDF2PasswordHasher):
+    """The production hasher, with fewer iterations: 1,000,000 cost about a second each on a
+    shared 2-core machine, and this test is about how many run at once, not how long each takes."""
+
+    iterations = 50_000
+    lock = threading.Lock()
+    running = peak = calls = 0
+
+    def encode(self, password, salt, iterations=None):
+        cls = type(self)
+        with cls.lock:
+            cls.running += 1
+            cls.calls += 1
+            cls.peak = max(cls.peak, cls.running)
+        try:
+            return super().encode(password, salt, iterations)
+        finally:
+            with cls.lock:
+                cls.running -= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_wrong_logins_at_once_run_one_password_check_at_a_time(settings, make_member, plot_269):
+    settings.PASSWORD_HASHERS = ["tests.members.test_login.ConcurrencyTrackingPBKDF2"]
+    member = make_member()
+    ConcurrencyTrackingPBKDF2.running = ConcurrencyTrackingPBKDF2.peak = ConcurrencyTrackingPBKDF2.calls = 0
+    answers: list[str] = []
+    start = threading.Barrier(50)
+
+    def wrong_login(n: int) -> None:
+        try:
+            start.wait()
+            html = login(Client(), password="Wrong-pass1", ip=f"10.5.{n // 250}.{n % 250}").content.decode()
+            answers.append(
+                "checked"
+                if "Неверный номер участка или пароль" in html
+                else "busy"
+                if "слишком много входов сразу" in html
+                else html
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrong_login, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(set(answers)) in (["busy", "checked"], ["checked"]), set(answers)
+    assert ConcurrencyTrackingPBKDF2.peak == 1
+    assert ConcurrencyTrackingPBKDF2.calls == answers.count("checked")  # a refused login hashes nothing
+    assert member.check_password(PASSWORD)
+
+
+def test_the_emailed_reset_unlocks_the_login_everywhere(client, member):
+    for ip in ["10.0.0.1", "10.0.0.2"]:
+        for _ in range(5):
+            login(client, password="Wrong-pass1", ip=ip)
+        assert "Слишком много" in login(client, ip=ip).content.decode()
+    client.post("/accounts/password/reset/", {"email": "member269@example.org"}, REMOTE_ADDR="10.0.0.3")
+    key_page = client.get(link_in_last_mail(), REMOTE_ADDR="10.0.0.3")
+    form_url = key_page["Location"] if key_page.status_code == HTTPStatus.FOUND else link_in_last_mail()
+    done = client.post(form_url, {"password1": "Novyi-2024x", "password2": "Novyi-2024x"}, REMOTE_ADDR="10.0.0.3")
+    assert done.status_code == HTTPStatus.FOUND
+    for ip in ["10.0.0.1", "10.0.0.2"]:
+        client.logout()
+        assert login(client, password="Novyi-2024x", ip=ip)["Location"] == "/cabinet/"
 
 
 def test_failed_logins_are_limited_per_ip(client, member, make_member):

@@ -1,3 +1,4 @@
+import re
 from http import HTTPStatus
 
 import pytest
@@ -46,11 +47,53 @@ def test_signup_rejects_an_inactive_plot(client, plot_269):
     assert "Участка № 269 нет в реестре" in response.content.decode()
 
 
-def test_signup_rejects_a_taken_plot(client, make_member, plot_269):
+def _signup_as_seen(client, **data):
+    """What the visitor sees of a signup: the answer, and the page it leads to."""
+    client.cookies.clear()
+    response = client.post("/accounts/signup/", signup_data(**data))
+    page = client.get(response["Location"]) if response.status_code == HTTPStatus.FOUND else response
+    text = page.content.decode().replace(data.get("email", "new269@example.org"), "EMAIL")
+    return response.status_code, response.get("Location"), page.status_code, re.sub(r'value="[^"]+"', "", text)
+
+
+def test_signup_with_a_taken_plot_looks_like_a_new_one(client, make_member, plot_269, plot_270):
     make_member(email="first@example.org")
-    response = client.post("/accounts/signup/", signup_data())
-    assert "Этот номер участка уже зарегистрирован" in response.content.decode()
+    fresh = _signup_as_seen(client, username="270", email="new270@example.org")
+    assert get_user_model().objects.filter(username="270").exists()
+    taken = _signup_as_seen(client, username="269", email="new270b@example.org")
+    assert taken == fresh
+    assert "уже зарегистрирован" not in taken[3]
     assert get_user_model().objects.filter(username="269").count() == 1
+
+
+def test_a_taken_plot_is_explained_by_letter_and_its_owner_is_told(client, make_member, plot_269):
+    make_member(email="first@example.org")
+    mail.outbox.clear()
+    client.post("/accounts/signup/", signup_data(email="second@example.org"))
+    letters = {letter.to[0]: letter for letter in mail.outbox}
+    assert set(letters) == {"second@example.org", "first@example.org"}
+    typed = letters["second@example.org"]
+    assert "Участок уже зарегистрирован" in typed.subject
+    assert "номером участка 269" in typed.body
+    assert "http://testserver/accounts/password/reset/" in typed.body
+    owner = letters["first@example.org"]
+    assert "Попытка регистрации с номером вашего участка" in owner.subject
+    assert "second@example.org" not in owner.body
+
+
+def test_the_owner_typing_their_own_address_gets_one_letter(client, make_member, plot_269):
+    make_member(email="first@example.org")
+    mail.outbox.clear()
+    client.post("/accounts/signup/", signup_data(email="first@example.org"))
+    assert [letter.to for letter in mail.outbox] == [["first@example.org"]]
+
+
+def test_the_owner_hears_of_taken_plot_signups_at_most_three_times_a_day(client, make_member, plot_269):
+    make_member(email="first@example.org")
+    for n in range(6):
+        client.post("/accounts/signup/", signup_data(email=f"probe{n}@example.org"), REMOTE_ADDR=f"10.0.0.{n}")
+    assert sum(letter.to == ["first@example.org"] for letter in mail.outbox) == 3
+    assert sum(letter.to[0].startswith("probe") for letter in mail.outbox) == 6
 
 
 @pytest.mark.parametrize(

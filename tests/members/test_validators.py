@@ -4,7 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from members.phones import normalize_phone
-from members.plotlist import parse_plot_numbers
+from members.plotlist import looks_like_plot_number, parse_plot_number, parse_plot_numbers
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,48 @@ def test_plot_list_names_what_is_not_a_number():
         parse_plot_numbers("269,двести,0")
     assert "«двести»" in error.value.messages[0]
     assert "«0»" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"), [("269", 269), (" 0269 ", 269), ("000000000000001", 1), ("999999999", 999999999)]
+)
+def test_plot_number_is_ascii_digits_without_leading_zeros(typed, number):
+    assert parse_plot_number(typed) == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("²", "not_ascii_digits"),
+        ("\u0662\u0666\u0669", "not_ascii_digits"),
+        ("\uff11\uff12\uff13", "not_ascii_digits"),
+        ("½", "not_ascii_digits"),
+        ("1" * 30, "too_long"),
+        ("1000000000", "too_long"),
+        ("0", "not_positive"),
+        ("-5", "not_a_number"),
+        ("2 69", "not_a_number"),
+        ("", "required"),
+        ("  ", "required"),
+    ],
+)
+def test_plot_number_refuses_everything_else_in_russian(typed, code):
+    with pytest.raises(ValidationError) as error:
+        parse_plot_number(typed)
+    assert error.value.code == code
+    assert "участк" in error.value.messages[0]
+
+
+def test_plot_list_refuses_unicode_digits_and_huge_numbers():
+    with pytest.raises(ValidationError) as error:
+        parse_plot_numbers("269,²,١٢," + "1" * 30)
+    message = error.value.messages[0]
+    assert "«²»" in message and "«١٢»" in message and "«11111111111111111111…»" in message
+
+
+def test_only_digits_make_a_login_a_plot_number():
+    assert looks_like_plot_number(" 0269 ")
+    assert looks_like_plot_number("٢٦٩")
+    assert not looks_like_plot_number("admin")
+    assert not looks_like_plot_number("269a")
+    assert not looks_like_plot_number("  ")
