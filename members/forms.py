@@ -5,6 +5,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 
 from members import selectors
 from members.adapters import TAKEN_PLOT_ATTR
@@ -83,6 +84,14 @@ class SignupForm(AllauthSignupForm):
             return str(number)
 
     def try_save(self, request):
+        if self.taken_plot_number is None:
+            try:
+                with transaction.atomic():
+                    return super().try_save(request)
+            except IntegrityError:
+                # A second signup for the same plot won the race after this form was checked:
+                # answer as for any taken plot, not with a 500.
+                self.taken_plot_number = int(self.cleaned_data["username"])
         if self.taken_plot_number is not None:
             # As long as a real signup takes (it hashes the password), then allauth's
             # "account already exists" answer: the same redirect and message as a new account.

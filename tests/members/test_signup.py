@@ -170,3 +170,22 @@ def test_signup_with_a_known_email_looks_like_a_new_one(client, make_member, plo
     assert (known.status_code, known["Location"]) == (fresh.status_code, fresh["Location"])
     assert not get_user_model().objects.filter(username="270").exists()
     assert mail.outbox[-1].to == ["taken@example.org"]
+
+
+def test_two_signups_for_one_plot_at_the_same_instant(client, make_member, plot_269, monkeypatch):
+    """The other signup creates the account after this one's form was checked: no 500, one account,
+    and the same answer as any signup."""
+    from members.forms import SignupForm
+
+    checked = SignupForm.clean
+
+    def clean_then_lose_the_race(self):
+        result = checked(self)
+        make_member(email="winner@example.org")
+        return result
+
+    monkeypatch.setattr(SignupForm, "clean", clean_then_lose_the_race)
+    response = client.post("/accounts/signup/", signup_data(email="loser@example.org"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert get_user_model().objects.filter(username="269").count() == 1
+    assert not EmailAddress.objects.filter(email="loser@example.org").exists()
