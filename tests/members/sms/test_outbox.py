@@ -54,11 +54,12 @@ def test_seed_message_for_plot_269_is_exact(seed, make_member):
 
 def test_member_with_two_plots_gets_one_message_per_plot_with_its_number(seed, make_member):
     member_with("269", "89031221105", seed, make_member)
-    texts = [m.text for m in sms_plan(period="2022-05").messages]
-    assert texts == [
-        "СНТ Аникино, уч. 269: T1 520, T2 217. К оплате 4121.45. Оплатить до 5 числа.",
+    messages = sms_plan(period="2022-05").messages
+    assert [m.text for m in messages] == [
+        "СНТ Аникино, уч. 269: T1 520, T2 217. К оплате 4121.45 до 5 числа.",  # the full wording takes 2 parts
         "СНТ Аникино, уч. 270: T1 2, T2 0. К оплате 13.64. Оплатить до 5 числа.",
     ]
+    assert [m.segments for m in messages] == [1, 1]
 
 
 def test_single_zone_meter_sends_total_and_single_zone_amount(make_member):

@@ -24,3 +24,49 @@ def test_several_plots_name_the_plot_and_money_has_two_decimals():
         signature="СНТ Аникино", day=2, night=0, two_zone=True, amount=Decimal("13.6"), due_day=5, plot_number=270
     )
     assert text == "СНТ Аникино, уч. 270: T1 2, T2 0. К оплате 13.60. Оплатить до 5 числа."
+
+
+def test_a_plot_number_that_would_make_two_parts_is_said_briefly():
+    text = monthly_sms_text(
+        signature="СНТ Аникино",
+        day=520,
+        night=217,
+        two_zone=True,
+        amount=Decimal("4121.45"),
+        due_day=5,
+        plot_number=269,
+    )
+    assert text == "СНТ Аникино, уч. 269: T1 520, T2 217. К оплате 4121.45 до 5 числа."
+    assert sms_segments(text) == 1
+
+
+def test_every_instruction_sized_message_of_several_plots_fits_one_part():
+    for number in (1, 269, 1270):
+        for amount in ("0.00", "4121.45", "19999.99"):
+            text = monthly_sms_text(
+                signature="СНТ Аникино",
+                day=1520,
+                night=1217,
+                two_zone=True,
+                amount=Decimal(amount),
+                due_day=25,
+                plot_number=number,
+            )
+            assert sms_segments(text) == 1, text
+
+
+def test_a_text_that_cannot_fit_keeps_the_full_wording():
+    text = monthly_sms_text(
+        signature="СНТ «Очень длинное название товарищества»",
+        day=520,
+        night=217,
+        two_zone=True,
+        amount=Decimal("4121.45"),
+        due_day=5,
+        plot_number=269,
+    )
+    assert (
+        text
+        == "СНТ «Очень длинное название товарищества», уч. 269: T1 520, T2 217. К оплате 4121.45. Оплатить до 5 числа."
+    )
+    assert sms_segments(text) == 2
