@@ -187,3 +187,12 @@ def plot_readings_rows(*, plot_ids: Iterable[int]) -> list[ReadingRow]:
         .values_list("meter__plot__number", "taken_on", "day", "night", "meter__serial")
     )
     return [ReadingRow(*row) for row in rows]
+
+
+def latest_closed_period() -> str | None:
+    """«2022-05» when readings of 1 June 2022 are the newest month-start readings: the month
+    the monthly SMS speaks of. None without any."""
+    newest = Reading.objects.filter(taken_on__day=1).order_by("-taken_on").values_list("taken_on", flat=True).first()
+    if newest is None:
+        return None
+    return f"{newest - datetime.timedelta(days=1):%Y-%m}"

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from django_q.tasks import async_task
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from billing.selectors import latest_closed_period
 from members.posted import posted_ids
 from members.sms.models import SmsMessage
 from members.sms.outbox import parse_period, previous_period, sms_plan, sms_resend
@@ -71,25 +72,40 @@ class SmsOutboxView(WagtailAdminTemplateMixin, TemplateView):
             statuses=[(value, label, counts.get(value, 0)) for value, label in SmsMessage.Status.choices],
             total=sum(counts.values()),
             periods=list(SmsMessage.objects.order_by("-period").values_list("period", flat=True).distinct()[:24]),
-            default_period=(plan.period if plan else "") or period or previous_period(),
+            default_period=(plan.period if plan else "") or period or latest_closed_period() or previous_period(),
             plan=plan,
             can_send=self.request.user.has_perm(SEND_PERMISSION),
             **kwargs,
         )
+
+    @staticmethod
+    def _send(request: HttpRequest, period: str, confirmed: str) -> None:
+        """Sending is irreversible: it goes only as the dry run showed it, with the count the
+        treasurer confirmed; if the count has changed since, the treasurer looks again."""
+        try:
+            plan = sms_plan(period=period)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return
+        count = len(plan.new)
+        if not confirmed.isascii() or not confirmed.isdigit() or int(confirmed) != count:
+            messages.error(
+                request,
+                f"Рассылка за {period} не отправлена: сейчас к отправке {count} сообщ., это не то число, "
+                "что вы подтвердили. Сделайте пробный запуск ещё раз.",
+            )
+        elif count == 0:
+            messages.error(request, f"За {period} отправлять нечего.")
+        else:
+            transaction.on_commit(lambda: async_task("members.tasks.send_monthly_sms", period))
+            messages.success(request, f"Рассылка за {period} поставлена в очередь задач: {count} сообщ.")
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
         action = request.POST.get("action", "")
         if action == "send":
-            period = request.POST.get("period", "").strip()
-            try:
-                parse_period(period)
-            except ValueError as exc:
-                messages.error(request, str(exc))
-            else:
-                transaction.on_commit(lambda: async_task("members.tasks.send_monthly_sms", period))
-                messages.success(request, f"Рассылка за {period} поставлена в очередь задач.")
+            self._send(request, request.POST.get("period", "").strip(), request.POST.get("confirm_count", ""))
         elif action == "resend":
             ids = posted_ids(request.POST.getlist("message"))
             changed = sms_resend(message_ids=ids)

@@ -82,6 +82,7 @@ class PlannedSms:
     plot_number: int
     phone: str
     text: str
+    in_outbox: bool = False  # queued or sent before: a run will not send it again
 
     @property
     def segments(self) -> int:
@@ -93,6 +94,11 @@ class SmsPlan:
     period: str
     messages: list[PlannedSms] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def new(self) -> list[PlannedSms]:
+        """What a run would send now."""
+        return [message for message in self.messages if not message.in_outbox]
 
 
 def _period_bills(*, plot_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[int, PeriodBill]:
@@ -138,6 +144,7 @@ def sms_plan(*, period: str) -> SmsPlan:
     except TariffMissing as exc:
         plan.errors.append(str(exc))
         return plan
+    known = set(SmsMessage.objects.filter(period=period).values_list("user_id", "plot_id"))
     for claim in claims:
         bill = bills.get(claim.plot_id)
         if bill is None:
@@ -159,6 +166,7 @@ def sms_plan(*, period: str) -> SmsPlan:
                 plot_number=claim.plot.number,
                 phone=claim.user.profile.phone,
                 text=text,
+                in_outbox=(claim.user_id, claim.plot_id) in known,
             )
         )
     return plan

@@ -101,12 +101,13 @@ def test_new_member_sees_the_instructions_numbers(page, live_server, site_pages,
     expect(page.locator("svg.consumption-chart")).to_have_count(2)
     shot("08-electricity")
 
-    # 7. The same page on a phone: the table scrolls inside its wrapper, not the page
+    # 7. The same page on a phone: each plot × period is a card, nothing scrolls sideways
     page.set_viewport_size({"width": 375, "height": 812})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     wrapper = page.locator("table.electricity-table").locator("xpath=..")
-    assert wrapper.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert not wrapper.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert page.locator("td.cost--total").first.inner_text() == "4121.45"
     shot("09-electricity-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 
