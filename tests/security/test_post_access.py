@@ -28,6 +28,7 @@ from wagtail.models import Task as WagtailTask
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
 from members.models import PlotClaim, Profile, SmsMessage
+from members.sms.outbox import sms_plan
 from tests.factories import PlotFactory
 from tests.security import test_url_access
 from tests.security.test_url_access import (
@@ -149,7 +150,13 @@ def actions(world) -> list[Action]:
     return [
         Action("confirm a claim", "/admin/claims/", {"action": "confirm", "claim": pending.pk}, BILLING, "claims"),
         Action("reject a claim", "/admin/claims/", {"action": "reject", "claim": pending.pk}, BILLING, "claims"),
-        Action("send the SMS", "/admin/sms/", {"action": "send", "period": "2022-05"}, BILLING, "task"),
+        Action(
+            "send the SMS",
+            "/admin/sms/",
+            {"action": "send", "period": "2022-05", "confirm_count": len(sms_plan(period="2022-05").new)},
+            BILLING,
+            "task",
+        ),
         Action("resend an SMS", "/admin/sms/", {"action": "resend", "message": failed.pk}, BILLING, "sms"),
         Action(
             "import payments",
