@@ -22,7 +22,9 @@ class LoginForm(AllauthLoginForm):
         login = self.fields["login"]
         login.label = "Номер участка (логин)"
         login.help_text = LOGIN_HINT
-        login.widget.attrs.update({"placeholder": LOGIN_HINT, "inputmode": "numeric", "autocomplete": "username"})
+        # no digit keypad: the treasurer and the secretary log in here too, with names
+        login.widget.attrs.update({"autocomplete": "username"})
+        login.widget.attrs.pop("placeholder", None)
         login.error_messages["required"] = "Введите номер участка."
         self.fields["password"].label = "Пароль"
         self.fields["password"].help_text = ""
@@ -60,9 +62,10 @@ class SignupForm(AllauthSignupForm):
         self.fields["username"].help_text = "Если участков несколько — номер наименьшего, например для 123,124 — 123."
         self.fields["username"].widget.attrs["inputmode"] = "numeric"
         self.fields["username"].error_messages["required"] = "Введите номер участка."
-        self.fields[
-            "password1"
-        ].help_text = "Не менее 6 знаков: латинские буквы, цифры и знаки; не только цифры; не номер участка."
+        self.fields["password1"].help_text = (
+            "Не менее 6 знаков: латинские буквы, цифры и знаки; не только цифры; "
+            "не номер участка и не номер с парой знаков вокруг."
+        )
 
     def clean_username(self) -> str:
         """A plot of the registry. A plot number that already has an account is not an error

@@ -46,17 +46,29 @@ class NotAllDigitsValidator:
 
 
 class NotUsernameValidator:
-    """The username is the plot number, which anybody can guess."""
+    """The username is the plot number, which anybody can guess: a password may not be it, nor be
+    built around it (the number standing alone, with fewer than `min_rest` other characters).
+    Digits that merely occur inside a longer number are no weakness: plot 2 may use «Sad-2022»."""
+
+    def __init__(self, min_rest: int = 6) -> None:
+        self.min_rest = min_rest
 
     def validate(self, password: str, user=None) -> None:
-        username = str(getattr(user, "username", "") or "").strip()
-        if username and username.lower() in password.lower():
+        username = str(getattr(user, "username", "") or "").strip().lower()
+        if not username:
+            return
+        lowered = password.lower()
+        standalone = re.compile(rf"(?<!\d){re.escape(username)}(?!\d)" if username.isdigit() else re.escape(username))
+        rest = standalone.sub("", lowered)
+        if lowered == username or (rest != lowered and len(rest) < self.min_rest):
             raise ValidationError(
-                "Пароль не должен совпадать с номером участка или содержать его.", code="password_contains_username"
+                "Пароль не должен совпадать с номером участка или строиться вокруг него: "
+                f"кроме номера в нём должно быть не меньше {self.min_rest} других знаков.",
+                code="password_contains_username",
             )
 
     def get_help_text(self) -> str:
-        return "Не совпадает с номером участка и не содержит его."
+        return "Не номер участка и не номер участка с парой знаков вокруг."
 
 
 class CommonRussianPasswordValidator(CommonPasswordValidator):

@@ -336,3 +336,18 @@ def test_signups_are_limited_per_ip(client, settings, plot_269):
 
 def test_leading_zeros_and_spaces_in_the_plot_number_are_forgiven(client, member):
     assert login(client, username=" 0269 ")["Location"] == "/cabinet/"
+
+
+def test_login_field_takes_any_keyboard_says_its_hint_once_and_describes_itself(client):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get("/accounts/login/").content, "html.parser")
+    field = soup.select_one("input[name=login]")
+    assert "inputmode" not in field.attrs  # staff log in here with names
+    assert "placeholder" not in field.attrs
+    described = field["aria-describedby"].split()
+    assert all(soup.find(id=target) for target in described)
+    text = soup.select_one("form.form--login").get_text(" ")
+    assert text.count("например, 123") == 1
+    assert text.count("номер наименьшего") == 1
+    assert not soup.select("abbr[title]")  # a hover title reaches no phone

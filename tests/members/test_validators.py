@@ -103,3 +103,27 @@ def test_only_digits_make_a_login_a_plot_number():
     assert not looks_like_plot_number("admin")
     assert not looks_like_plot_number("269a")
     assert not looks_like_plot_number("  ")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "refused"),
+    [
+        ("2", "Sad-demo-2022", False),  # «2» only inside a longer number
+        ("269", "Sad-demo-2022", False),
+        ("269", "269abc!", True),
+        ("269", "Uch269!", True),
+        ("269", "x269abc", True),
+        ("269", "Sad-269-Vishnya", False),  # plenty besides the number
+        ("12", "a12b!x", True),
+        ("269", "a2690b!cd", False),  # 2690 is another number
+    ],
+)
+def test_a_password_may_not_be_built_around_the_plot_number(username, password, refused):
+    from members.validators import NotUsernameValidator
+
+    user = get_user_model()(username=username)
+    if refused:
+        with pytest.raises(ValidationError, match="номером участка"):
+            NotUsernameValidator().validate(password, user)
+    else:
+        NotUsernameValidator().validate(password, user)
