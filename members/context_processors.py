@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from wagtail.models import Page
 
 from billing.selectors import payment_status_date
+from members.sitename import contact_page_url
 
 CONSENT_PAGE_SLUG = "soglasie"
 
@@ -27,6 +28,11 @@ class CabinetContext:
         """The menu names the profile page after the login when it is a plot number."""
         username = self.request.user.get_username() if self.request.user.is_authenticated else ""
         return username if username.isdigit() else "Регистрационные данные"
+
+    @cached_property
+    def contact_url(self) -> str | None:
+        """The feedback form, for «напишите правлению» on the account pages."""
+        return contact_page_url(self.request)
 
     @cached_property
     def consent_url(self) -> str:

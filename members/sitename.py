@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 
 def snt_name(request: HttpRequest | None = None) -> str:
@@ -19,3 +19,9 @@ def snt_name(request: HttpRequest | None = None) -> str:
     if site is None:
         return fallback
     return getattr(site_settings_model.for_site(site), "full_name", "") or fallback
+
+
+def contact_page_url(request: HttpRequest | None = None) -> str | None:
+    """The feedback form's page (home.ContactPage), found without importing `home`."""
+    page = Page.objects.live().filter(content_type__app_label="home", content_type__model="contactpage").first()
+    return page.get_url(request) if page is not None else None

@@ -1,5 +1,6 @@
 """Password rules from the member instruction, each with its own Russian message."""
 
+import functools
 import re
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
@@ -45,9 +46,15 @@ class NotAllDigitsValidator:
         return "Не только цифры."
 
 
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    return frozenset(CommonPasswordValidator().passwords)
+
+
 class NotUsernameValidator:
     """The username is the plot number, which anybody can guess: a password may not be it, nor be
-    built around it (the number standing alone, with fewer than `min_rest` other characters).
+    built around it (the number standing alone, with fewer than `min_rest` other characters or a
+    common password around it: «pass269word»).
     Digits that merely occur inside a longer number are no weakness: plot 2 may use «Sad-2022»."""
 
     def __init__(self, min_rest: int = 6) -> None:
@@ -60,7 +67,8 @@ class NotUsernameValidator:
         lowered = password.lower()
         standalone = re.compile(rf"(?<!\d){re.escape(username)}(?!\d)" if username.isdigit() else re.escape(username))
         rest = standalone.sub("", lowered)
-        if lowered == username or (rest != lowered and len(rest) < self.min_rest):
+        built_around = rest != lowered and (len(rest) < self.min_rest or rest in _common_passwords())
+        if lowered == username or built_around:
             raise ValidationError(
                 "Пароль не должен совпадать с номером участка или строиться вокруг него: "
                 f"кроме номера в нём должно быть не меньше {self.min_rest} других знаков.",

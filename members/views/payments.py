@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from wagtail.models import Page
 
 from billing.selectors import PlotStatus, payment_status
 from members.cabinet_cache import cabinet_page_cache
 from members.context_processors import CabinetContext
 from members.qr import PaymentCode, bank_details, payment_code
 from members.selectors import cabinet_plots
+from members.sitename import contact_page_url
 from members.views import member_required
 
 
@@ -19,12 +19,6 @@ from members.views import member_required
 class PlotBlock:
     status: PlotStatus
     code: PaymentCode | None
-
-
-def contact_page_url(request: HttpRequest) -> str | None:
-    """The feedback form's page (home.ContactPage), found without importing `home`."""
-    page = Page.objects.live().filter(content_type__app_label="home", content_type__model="contactpage").first()
-    return page.get_url(request) if page is not None else None
 
 
 def _code(status: PlotStatus, bank: dict | None) -> PaymentCode | None:

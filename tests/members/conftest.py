@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from tests.factories import PlotFactory
+from tests.home.factories import site_pages  # noqa: F401 - fixture
 
 PASSWORD = "Sad-2024x"
 
