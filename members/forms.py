@@ -126,7 +126,14 @@ class RegistrationDataForm(forms.Form):
         help_text="89991234567 — без плюсов, без пробелов, без тире, только цифры, начиная с 8.",
         widget=forms.TextInput(attrs={"placeholder": "89991234567", "inputmode": "tel", "autocomplete": "tel"}),
     )
-    sms_consent = forms.BooleanField(label="Согласен получать SMS с показаниями и суммой к оплате", required=False)
+    sms_consent = forms.TypedChoiceField(
+        label="Присылать на этот номер SMS с показаниями и суммой к оплате?",
+        choices=[("yes", "Да, присылать"), ("no", "Нет, телефон только для связи")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def clean_plots(self) -> list[int]:
         numbers = parse_plot_numbers(self.cleaned_data["plots"])
@@ -144,7 +151,13 @@ class RegistrationDataForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
+        """The SMS question is part of entering a phone: a number with no answer is asked again,
+        so nobody types a phone and silently gets nothing."""
         cleaned = super().clean()
-        if cleaned.get("sms_consent") and not cleaned.get("phone") and "phone" not in self.errors:
+        consent, phone = cleaned.get("sms_consent"), cleaned.get("phone")
+        if consent and not phone and "phone" not in self.errors:
             self.add_error("phone", "Чтобы получать SMS, укажите мобильный телефон.")
+        elif phone and consent is None and "sms_consent" not in self.errors:
+            self.add_error("sms_consent", "Ответьте, присылать ли SMS на этот номер.")
+        cleaned["sms_consent"] = bool(consent)
         return cleaned

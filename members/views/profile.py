@@ -48,7 +48,7 @@ def edit(request: HttpRequest) -> HttpResponse:
                 "owner_name": profile.owner_name if profile else "",
                 "contact_persons": profile.contact_persons if profile else "",
                 "phone": profile.phone if profile else "",
-                "sms_consent": profile.sms_consent if profile else False,
+                "sms_consent": ("yes" if profile.sms_consent else "no") if profile and profile.phone else None,
             }
         )
     return render(request, "members/edit.html", {"form": form, "phone": selectors.phone_state(user=request.user)})

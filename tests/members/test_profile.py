@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from bs4 import BeautifulSoup
 
 from members.models import PlotClaim, Profile
 
@@ -28,7 +29,7 @@ def test_empty_profile_asks_for_plot_numbers(member_client):
 def test_profile_shows_everything_the_member_entered(member_client, member, plot_269, plot_270):
     member_client.post(
         "/cabinet/edit/",
-        edit_data(plots="269,270", phone="+7 903 122-11-05", sms_consent="on", contact_persons="Иванова Мария"),
+        edit_data(plots="269,270", phone="+7 903 122-11-05", sms_consent="yes", contact_persons="Иванова Мария"),
     )
     html = member_client.get("/cabinet/").content.decode()
     for text in [
@@ -71,7 +72,7 @@ def test_edit_rejects_words_in_the_plot_list(member_client, plot_269):
 
 
 def test_edit_stores_the_phone_normalised(member_client, member, plot_269):
-    member_client.post("/cabinet/edit/", edit_data(phone="8-999-123-45-67", sms_consent="on"))
+    member_client.post("/cabinet/edit/", edit_data(phone="8-999-123-45-67", sms_consent="yes"))
     profile = Profile.objects.get(user=member)
     assert (profile.phone, profile.sms_consent) == ("89991234567", True)
 
@@ -84,7 +85,7 @@ def test_edit_rejects_a_bad_phone(member_client, member, plot_269):
 
 
 def test_sms_consent_needs_a_phone(member_client, plot_269):
-    response = member_client.post("/cabinet/edit/", edit_data(sms_consent="on"))
+    response = member_client.post("/cabinet/edit/", edit_data(sms_consent="yes"))
     assert "Чтобы получать SMS, укажите мобильный телефон" in response.content.decode()
 
 
@@ -99,3 +100,24 @@ def test_pending_claim_is_explained(member_client, plot_270):
     assert (
         "Участок 270 ожидает подтверждения казначеем; до тех пор данных по нему не видно." in response.content.decode()
     )
+
+
+def test_a_typed_phone_asks_whether_to_send_sms(member_client, plot_269):
+    response = member_client.post("/cabinet/edit/", edit_data(phone="89031221105"))
+    assert response.status_code == 200  # the form again: nobody gets nothing silently
+    assert "Ответьте, присылать ли SMS на этот номер." in response.content.decode()
+    assert not Profile.objects.filter(phone="89031221105").exists()
+
+
+def test_the_profile_says_whether_sms_will_come(member_client, member, plot_269):
+    member_client.post("/cabinet/edit/", edit_data(phone="89031221105", sms_consent="no"))
+    assert Profile.objects.get(user=member).sms_consent is False
+    html = member_client.get("/cabinet/").content.decode()
+    assert "не будут приходить: вы не дали согласия" in html
+    member_client.post("/cabinet/edit/", edit_data(phone="89031221105", sms_consent="yes"))
+    html = member_client.get("/cabinet/").content.decode()
+    assert "будут приходить на 89031221105" in html
+    form = BeautifulSoup(member_client.get("/cabinet/edit/").content, "html.parser")
+    assert form.select_one("input[name=sms_consent][value=yes]").has_attr("checked")
+    member_client.post("/cabinet/edit/", edit_data(phone=""))
+    assert "не будут приходить: не указан мобильный телефон" in member_client.get("/cabinet/").content.decode()

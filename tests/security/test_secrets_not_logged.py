@@ -80,7 +80,7 @@ def test_signup_login_reset_and_sms_run_log_no_secret(client, smsru, every_logge
     assert "_auth_user_id" in client.session
 
     # the phone, entered the way people type it
-    edit = {"plots": "269", "owner_name": "", "contact_persons": "", "phone": "+7 903 122-11-05", "sms_consent": "on"}
+    edit = {"plots": "269", "owner_name": "", "contact_persons": "", "phone": "+7 903 122-11-05", "sms_consent": "yes"}
     assert client.post(reverse("cabinet:edit"), edit).status_code == 302
     client.logout()
 
