@@ -27,7 +27,7 @@ APRIL, MAY, JUNE = datetime.date(2022, 4, 1), datetime.date(2022, 5, 1), datetim
 # The instruction's table «Мое электричество» (01.04 → 01.05.2022: nothing used) and June's new readings.
 START = {269: (9012, 2901), 270: (344, 244)}
 JUNE_READINGS = [(269, 9532, 3118), (270, 346, 244)]
-SMS_269 = "СНТ Аникино, уч. 269: T1 520, T2 217. К оплате 4121.45. Оплатить до 5 числа."
+SMS_269 = "СНТ Аникино, уч. 269: T1 520, T2 217. К оплате 4121.45 до 5 числа."
 SMS_270 = "СНТ Аникино, уч. 270: T1 2, T2 0. К оплате 13.64. Оплатить до 5 числа."
 
 
@@ -177,15 +177,21 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     dry_run.get_by_role("button", name="Пробный запуск").click()
     plan = page.locator("section[aria-labelledby='sms-plan']")
     expect(plan.get_by_role("heading")).to_have_text("Пробный запуск за 2022-05: сообщений 2 (ничего не отправлено)")
-    # Cyrillic: 70 characters fit one SMS part; 269's longer figures push its text into two.
-    assert (len(SMS_269), len(SMS_270)) == (76, 70)
+    # Cyrillic: 70 characters fit one SMS part; 269's longer figures shorten its closing words.
+    assert (len(SMS_269), len(SMS_270)) == (66, 70)
     messages = plan.locator("tbody tr")
     expect(messages).to_have_count(2)
-    expect(messages.nth(0).locator("td")).to_have_text(["269", "269", "89031221105", SMS_269, "2"])
-    expect(messages.nth(1).locator("td")).to_have_text(["269", "270", "89031221105", SMS_270, "1"])
+    expect(messages.nth(0).locator("td")).to_have_text(["269", "269", "89031221105", SMS_269, "1", "новое"])
+    expect(messages.nth(1).locator("td")).to_have_text(["269", "270", "89031221105", SMS_270, "1", "новое"])
     expect(page.get_by_text("Сообщений нет.")).to_be_visible()
     assert not SmsMessage.objects.exists()
     shot("09-sms-dry-run")
+
+    # Sending goes from the dry run's result, with the count it showed.
+    plan.get_by_role("button", name="Отправить 2 SMS за 2022-05").click()
+    expect(page.get_by_text("Рассылка за 2022-05 поставлена в очередь задач: 2 сообщ.")).to_be_visible()
+    assert sorted(SmsMessage.objects.values_list("text", flat=True)) == sorted([SMS_269, SMS_270])
+    shot("10-sms-sent")
 
     # Log out: the admin is closed again.
     sidebar.get_by_role("button", name=TREASURER).click()
