@@ -151,6 +151,8 @@ class _CsvRows:
 
     def __init__(self, content: bytes):
         self.text = decode_text(content)
+        if self.text.count("\n") > max_rows() + 2 * EMPTY_ROWS_END:  # cheap, before a row is parsed
+            raise _too_many_rows()
         end = self.text.find("\n")
         header_line = self.text if end < 0 else self.text[:end]
         self.delimiter = max((";", "\t", ","), key=header_line.count)
