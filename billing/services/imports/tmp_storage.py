@@ -12,6 +12,7 @@ import time
 from pathlib import Path, PurePath
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 MAX_AGE_SECONDS = 24 * 60 * 60
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -19,7 +20,11 @@ _EXTENSIONS = (".csv", ".xlsx")
 
 
 def pending_dir() -> Path:
-    return Path(settings.IMPORTS_PENDING_DIR)
+    """The folder, refused where a proxy serving /media/ could reach it."""
+    folder = Path(settings.IMPORTS_PENDING_DIR).resolve()
+    if folder.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise ImproperlyConfigured("IMPORTS_PENDING_DIR must lie outside MEDIA_ROOT: files there can be served.")
+    return folder
 
 
 def pending_path(*, sha256: str, file_name: str) -> Path | None:
