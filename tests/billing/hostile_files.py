@@ -37,17 +37,50 @@ _WORKBOOK_RELS = (
 SHEET_HEAD = b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 
 
-def xlsx(sheet_data: bytes, *, dimension: str = "A1:D3", tail: bytes = b"</sheetData></worksheet>") -> bytes:
-    """A minimal XLSX whose only sheet holds ``sheet_data`` (the <row> elements) as given."""
+_SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+_SHARED_STRINGS_REL = (
+    '<Relationship Id="rId2" Target="sharedStrings.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+)
+
+
+def xlsx(
+    sheet_data: bytes,
+    *,
+    dimension: str = "A1:D3",
+    tail: bytes = b"</sheetData></worksheet>",
+    shared_strings: bytes | None = None,
+) -> bytes:
+    """A minimal XLSX whose only sheet holds ``sheet_data`` (the <row> elements) as given, and
+    optionally a shared-strings part of ``<si>`` elements (as Excel writes every text)."""
     sheet = SHEET_HEAD + f'<dimension ref="{dimension}"/>'.encode() + b"<sheetData>" + sheet_data + tail
+    content_types, workbook_rels = _CONTENT_TYPES, _WORKBOOK_RELS
+    if shared_strings is not None:
+        content_types = content_types.replace("</Types>", _SHARED_STRINGS_TYPE)
+        workbook_rels = workbook_rels.replace("</Relationships>", _SHARED_STRINGS_REL)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", content_types)
         archive.writestr("_rels/.rels", _RELS)
         archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared_strings is not None:
+            archive.writestr(
+                "xl/sharedStrings.xml",
+                b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + shared_strings
+                + b"</sst>",
+            )
     return buffer.getvalue()
+
+
+def shared(*texts: str) -> bytes:
+    return "".join(f"<si><t>{text}</t></si>" for text in texts).encode()
 
 
 def row(number: int, *values: str | int) -> bytes:

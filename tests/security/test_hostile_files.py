@@ -16,10 +16,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.utils import get_column_letter
 
 from billing.models import ImportBatch, Meter, Plot, Reading
-from billing.services.imports import Kind, run_import
-from tests.billing.hostile_files import READINGS_HEADER, readings_rows, row, xlsx
+from billing.services.imports import Kind, RowError, run_import
+from tests.billing.hostile_files import READINGS_HEADER, readings_rows, row, shared, xlsx
 from tests.factories import MeterFactory, PlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,20 @@ def test_a_large_honest_xlsx_is_read_within_the_bounds(registry):
     assert report.created == 10_000
 
 
+def test_an_excel_file_with_shared_strings_is_read(meter):
+    """Excel keeps every text in a shared-strings part, cells refer to it by index."""
+    strings = shared("Участок", "Дата", "День", "Ночь", "01.05.2022")
+    cells = "".join(f'<c r="{column}1" t="s"><v>{index}</v></c>' for index, column in enumerate("ABCD"))
+    sheet = f'<row r="1">{cells}</row>'.encode()
+    sheet += b'<row r="2"><c r="A2"><v>269</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>9012</v></c>'
+    sheet += b'<c r="D2"><v>2901</v></c></row>'
+
+    report = measured_import("readings.xlsx", xlsx(sheet, shared_strings=strings))
+
+    assert report.ok, messages(report)
+    assert report.rows[0].values == {"Участок": "269", "Дата": "01.05.2022", "День": "9012", "Ночь": "2901"}
+
+
 # --- XLSX --------------------------------------------------------------------------------------
 
 
@@ -140,14 +155,42 @@ def test_xlsx_zip_bomb_is_refused_before_it_is_unpacked(meter):
     assert "сжата подозрительно сильно" in rejected(report)
 
 
-def test_xlsx_of_millions_of_tags_that_compress_normally_is_refused(meter):
-    """Numbered empty cells compress only ~10×: the tag count stops them before openpyxl does."""
-    cells = b"".join(b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (n, n, n) for n in range(2, 900_000))
+def test_xlsx_of_too_many_tags_that_compress_normally_is_refused(meter):
+    """Numbered empty cells compress only ~10×: the tag count stops them before openpyxl reads them."""
+    cells = b"".join(b'<row r="%d"><c r="A%d" s="1"/><c r="B%d" s="1"/></row>' % (n, n, n) for n in range(2, 200_000))
     content = xlsx(READINGS_HEADER + cells)
 
     report = measured_import("readings.xlsx", content)
 
     assert "слишком сложная" in rejected(report)
+
+
+def test_xlsx_of_a_million_shared_strings_is_refused(meter):
+    """openpyxl reads every shared string when it opens the file, some 40 µs each."""
+    content = xlsx(READINGS_HEADER, shared_strings=shared(*(str(number) for number in range(1_000_000))))
+
+    report = measured_import("readings.xlsx", content)
+
+    assert "слишком сложная" in rejected(report)
+
+
+def test_xlsx_of_wide_rows_of_empty_cells_is_read_in_time(meter):
+    """Every row a value and 99 empty cells within the header's columns, each parsed by openpyxl:
+    the slowest sheet the tag limit lets through."""
+    last = '<c r="CV1" t="inlineStr"><is><t>Счетчик</t></is></c></row>'.encode()
+    header = row(1, "Участок", "Дата", "День", "Ночь")[: -len(b"</row>")] + last
+    letters = [get_column_letter(column).encode() for column in range(2, 101)]
+    body = b"".join(
+        b'<row r="%d"><c r="A%d"><v>269</v></c>' % (number, number)
+        + b"".join(b'<c r="%s%d" s="1"/>' % (letter, number) for letter in letters)
+        + b"</row>"
+        for number in range(2, 5_600)  # just under the tag limit
+    )
+
+    report = measured_import("readings.xlsx", xlsx(header + body))
+
+    assert report.errors[0] == RowError(2, "Дата", "пустая ячейка, нужна дата ДД.ММ.ГГГГ.")
+    assert not ImportBatch.objects.exists()
 
 
 def test_xlsx_longer_than_the_row_limit_is_refused(meter, settings):

@@ -31,8 +31,13 @@ from .report import ErrorList, RowError
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 100
-# Every XML tag costs a few microseconds in openpyxl: this bounds the time any XLSX may take.
-MAX_XLSX_TAGS = 3_000_000
+# Every XML tag costs openpyxl a few microseconds (a shared string some 40): this bounds the time
+# any XLSX may take (≈ 3 s on a busy 2-core machine), and its size to some 30 000 rows of four
+# numbers; a larger table goes as CSV. Shared-string tags count three times.
+MAX_XLSX_TAGS = 600_000
+_SHARED_STRINGS_WEIGHT = 3
+# The header is looked for within the first columns only.
+MAX_XLSX_COLUMNS = 100
 EMPTY_ROWS_END = 1000
 
 Cell = str | int | float | date | datetime | bool | None
@@ -173,8 +178,8 @@ def _column_index(coordinate: str) -> int:
 
 
 class _SheetParser(WorkSheetParser):
-    """openpyxl's worksheet parser, reading the cells of a row only up to ``max_column`` and
-    keeping no per-row dimensions (which it would otherwise keep for every row of the sheet)."""
+    """openpyxl's worksheet parser, reading the cells of a row only up to ``max_column``, skipping
+    empty ones, and keeping no per-row dimensions (which it would keep for every row of the sheet)."""
 
     max_column: int | None = None
 
@@ -186,8 +191,8 @@ class _SheetParser(WorkSheetParser):
         for element in row:
             coordinate = element.get("r")
             column = _column_index(coordinate) if coordinate else self.col_counter + 1
-            if self.max_column is not None and column > self.max_column:
-                self.col_counter = column
+            if (self.max_column is not None and column > self.max_column) or not len(element):
+                self.col_counter = column  # out of the header's columns, or empty (no value, formula, text)
                 continue
             cells.append(self.parse_cell(element))
         return self.row_counter, cells
@@ -227,12 +232,13 @@ class _XlsxRows:
         with self.sheet._get_source() as source:
             parser = _SheetParser(
                 source,
-                workbook.shared_strings,
+                self.sheet._shared_strings,
                 data_only=False,
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )
+            parser.max_column = MAX_XLSX_COLUMNS
             for number, cells in parser.parse():
                 width = self.width or max((cell["column"] for cell in cells), default=0)
                 values: list[Cell] = [None] * width
@@ -243,7 +249,7 @@ class _XlsxRows:
                         if cell["data_type"] == "f":
                             formulas.append(cell["column"] - 1)
                 yield number, values, formulas
-                parser.max_column = self.width  # set by the reader once it has found the header
+                parser.max_column = self.width or MAX_XLSX_COLUMNS  # the reader sets it on finding the header
 
 
 def _check_archive(content: bytes) -> None:
@@ -265,13 +271,14 @@ def _check_archive(content: bytes) -> None:
                 )
             tags = 0
             for info in members:
+                weight = _SHARED_STRINGS_WEIGHT if info.filename.lower().endswith("sharedstrings.xml") else 1
                 with archive.open(info) as member:
                     while chunk := member.read(1024 * 1024):
-                        tags += chunk.count(b"<")
+                        tags += chunk.count(b"<") * weight
                 if tags > MAX_XLSX_TAGS:
                     raise _reject(
                         "Таблица XLSX слишком сложная для загрузки (слишком много ячеек или строк). "
-                        "Удалите пустые строки и столбцы или разделите файл на части."
+                        "Удалите пустые строки и столбцы, разделите файл на части или сохраните его как CSV."
                     )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError):
         raise _reject(_XLSX_BROKEN) from None
