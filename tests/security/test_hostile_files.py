@@ -280,6 +280,18 @@ def test_csv_of_bad_rows_gives_a_small_preview_with_the_count_of_the_rest(treasu
     assert not ImportBatch.objects.exists()
 
 
+def test_huge_cells_are_not_quoted_whole_in_the_preview(treasurer_client, meter):
+    content = HEADER + (b"269;01.05.2022;" + b"9" * 30_000 + b"x;1\n") * 250
+
+    response = treasurer_client.post(
+        reverse("billing_import", args=["readings"]), {"file": SimpleUploadedFile("readings.csv", content)}
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "ошибок — 250" in response.content.decode()
+    assert len(response.content) < 200 * 1024
+
+
 def test_nul_byte_after_the_first_four_kilobytes_is_refused_at_the_preview(treasurer_client, meter):
     """Only content[:4096] was checked: on PostgreSQL the confirm then failed with a 500."""
     content = HEADER + b"269;01.05.2022;9012;2901\n" * 200 + b"269;01.06.2022;9532;3118\x00\n"

@@ -14,6 +14,7 @@ NEW = "new"
 CHANGED = "changed"
 UNCHANGED = "unchanged"
 
+MESSAGE_MAX_LENGTH = 300
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,7 +31,10 @@ class RowError:
         if self.column:
             parts.append(f"«{self.column}»")
         prefix = ", ".join(parts)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = self.message
+        if len(message) > MESSAGE_MAX_LENGTH:  # a message quotes the cell, and a cell may be huge
+            message = message[: MESSAGE_MAX_LENGTH - 1] + "…"
+        return f"{prefix}: {message}" if prefix else message
 
 
 class ErrorList(list):
