@@ -335,7 +335,7 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
         if name not in positions.values()
     )
     if errors:
-        raise FileRejected(errors.with_summary())
+        raise FileRejected(errors)
 
     table = Table(columns=set(positions.values()), ignored=ignored)
     width = max(positions) + 1
@@ -361,7 +361,7 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
                 errors.append(RowError(number, positions[index], message))
         table.rows.append((number, {name: values[index] for index, name in columns}))
     if errors:
-        raise FileRejected(errors.with_summary())
+        raise FileRejected(errors)
     if not table.rows:
         raise _reject("В файле только заголовок и нет ни одной строки с данными.")
     return table

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from billing.services.imports import Kind, run_import
 from billing.services.imports.report import ErrorList, RowError, errors_word
 from billing.services.imports.values import RowReader, normalize_phone, parse_number
 
@@ -108,3 +109,18 @@ def test_error_list_keeps_the_first_errors_and_counts_the_rest():
 )
 def test_errors_word(count, word):
     assert errors_word(count) == word
+
+
+@pytest.mark.django_db
+def test_file_level_row_errors_are_capped_once():
+    """Rows with more cells than the header are found while the file is read, not planned."""
+    content = "Участок;Дата;День;Ночь\n".encode() + b"269;01.05.2022;1;2;3\n" * 250
+
+    report = run_import(kind=Kind.READINGS, file_name="r.csv", content=content, commit=False)
+
+    assert report.errors_total == 250
+    assert len(report.errors) == 201
+    assert [str(error) for error in report.errors[-2:]] == [
+        "Строка 201: в строке больше ячеек, чем столбцов в заголовке.",
+        "…и ещё 50 ошибок.",
+    ]
