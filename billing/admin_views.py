@@ -1,18 +1,12 @@
 """Admin pages of «Бухгалтерия»: import from a file (upload → preview → confirm) and the
 fee accrual. The rules live in the services; these views only carry files and messages.
 
-Between preview and confirmation the uploaded bytes wait under MEDIA_ROOT/imports/, named by
-their sha256; the session holds only that hash, which the confirmation checks again against
-the bytes on disk, so no path ever comes from the browser.
+Between preview and confirmation the uploaded bytes wait in billing.services.imports.tmp_storage
+(outside MEDIA_ROOT); the session holds only their hash and name.
 """
 
-import hashlib
-import re
-import time
 from datetime import date
-from pathlib import Path, PurePath
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -25,15 +19,13 @@ from billing.forms import AccrueFeesForm, ImportUploadForm
 from billing.models import ImportBatch
 from billing.services.accruals import fees_accrue
 from billing.services.imports import HEADERS, ImportReport, example_file, run_import
+from billing.services.imports.tmp_storage import pending_save, pending_take
 from billing.signals import readings_imported
 
 IMPORT_PERMISSION = "billing.add_importbatch"
 ACCRUE_PERMISSION = "billing.add_charge"
 SESSION_KEY = "billing_import"
-PENDING_DIR = "imports"
-PENDING_MAX_AGE = 24 * 60 * 60
 PREVIEW_ROWS_SHOWN = 500
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 IMPORT_KINDS = {
     ImportBatch.Kind.PLOTS: "plot",
@@ -54,30 +46,6 @@ def list_url(kind: str) -> str:
 
 def batch_url(batch: ImportBatch) -> str:
     return reverse("billing_importbatch_modeladmin_inspect", args=[batch.pk])
-
-
-def pending_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / PENDING_DIR
-
-
-def pending_path(sha256: str, file_name: str) -> Path | None:
-    """Where an uploaded file waits for confirmation; None for anything that is not ours."""
-    extension = PurePath(file_name).suffix.lower()
-    if not SHA256_RE.match(sha256) or extension not in (".csv", ".xlsx"):
-        return None
-    return pending_dir() / f"{sha256}{extension}"
-
-
-def pending_save(content: bytes, file_name: str) -> str:
-    sha256 = hashlib.sha256(content).hexdigest()
-    folder = pending_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - PENDING_MAX_AGE
-    for stale in folder.iterdir():
-        if stale.is_file() and stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    pending_path(sha256, file_name).write_bytes(content)
-    return sha256
 
 
 def kind_context(kind: str) -> dict:
@@ -111,6 +79,7 @@ def preview_context(report: ImportReport, *, can_confirm: bool) -> dict:
         "rows": rows,
         "rows_hidden": max(len(report.rows) - PREVIEW_ROWS_SHOWN, 0),
         "errors": [str(error) for error in report.errors],
+        "errors_total": report.errors_total,
         "duplicate_notice": report.summary if report.duplicate_of is not None else "",
         "can_confirm": can_confirm,
     }
@@ -178,7 +147,7 @@ class ImportUploadView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormVie
         pending = self.request.session.get(SESSION_KEY, {})
         can_confirm = report.ok and report.duplicate_of is None
         if can_confirm:
-            sha256 = pending_save(content, upload.name)
+            sha256 = pending_save(content=content, file_name=upload.name)
             pending[kind] = {"sha256": sha256, "file_name": upload.name, "as_of": as_of.isoformat() if as_of else ""}
         else:
             pending.pop(kind, None)
@@ -216,12 +185,8 @@ class ImportConfirmView(ImportPermissionMixin, WagtailAdminTemplateMixin, Templa
         request.session[SESSION_KEY] = pending
         if not isinstance(entry, dict) or request.POST.get("sha256") != entry.get("sha256"):
             return self.refuse(kind)
-        path = pending_path(str(entry.get("sha256", "")), str(entry.get("file_name", "")))
-        if path is None or not path.is_file():
-            return self.refuse(kind)
-        content = path.read_bytes()
-        if hashlib.sha256(content).hexdigest() != entry["sha256"]:
-            path.unlink(missing_ok=True)
+        content = pending_take(sha256=str(entry.get("sha256", "")), file_name=str(entry.get("file_name", "")))
+        if content is None:
             return self.refuse(kind)
         as_of = date.fromisoformat(entry["as_of"]) if entry.get("as_of") else None
         report = run_import(
@@ -232,7 +197,6 @@ class ImportConfirmView(ImportPermissionMixin, WagtailAdminTemplateMixin, Templa
             uploaded_by=request.user,
             as_of=as_of,
         )
-        path.unlink(missing_ok=True)
         if not report.committed or report.batch is None:
             context = {**self.get_context_data(**kind_context(kind)), **preview_context(report, can_confirm=False)}
             return self.render_to_response(context)

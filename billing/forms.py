@@ -4,6 +4,7 @@ from datetime import date
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
@@ -39,7 +40,11 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["file"].help_text = f"CSV или XLSX, не больше {filesizeformat(MAX_UPLOAD_BYTES)}"
+        rows = f"{settings.IMPORT_MAX_ROWS:,}".replace(",", "\u00a0")
+        self.fields["file"].help_text = (
+            f"CSV или XLSX, не больше {filesizeformat(MAX_UPLOAD_BYTES)} и {rows} строк; "
+            "большие таблицы лучше загружать в CSV"
+        )
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
         if kind not in KINDS_WITH_DATE:
             del self.fields["as_of"]

@@ -1,4 +1,4 @@
-from .imports import ImportBatch
+from .imports import ImportBatch, ImportLock
 from .ledger import Article, Charge, FeeRate, Payment
 from .plots import Meter, Plot, Reading
 from .tariffs import Tariff
@@ -8,6 +8,7 @@ __all__ = [
     "Charge",
     "FeeRate",
     "ImportBatch",
+    "ImportLock",
     "Meter",
     "Payment",
     "Plot",

@@ -38,3 +38,20 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.file_name} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+class ImportLock(models.Model):
+    """A row every import writes first in its transaction, so that imports run one at a time
+    and each plans from what the previous one wrote (billing.services.imports.run)."""
+
+    IMPORTS = "imports"
+
+    name = models.CharField("имя", max_length=32, unique=True)
+    taken_at = models.DateTimeField("взята", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "блокировка импорта"
+        verbose_name_plural = "блокировки импорта"
+
+    def __str__(self):
+        return self.name

@@ -211,6 +211,13 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The treasurer's imports (billing.services.imports): limits against hostile files, and where an
+# upload waits between preview and confirmation. That folder must stay outside MEDIA_ROOT: a proxy
+# serving /media/ would hand the files out. Default: beside the SQLite database, never served.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=200)
+IMPORTS_PENDING_DIR = env.path("IMPORTS_PENDING_DIR", default=BASE_DIR / "private" / "imports")
+
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="СНТ <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

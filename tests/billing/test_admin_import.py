@@ -52,7 +52,7 @@ def confirm(client, kind: str, sha256: str):
 
 
 def pending_files() -> list[Path]:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder = Path(settings.IMPORTS_PENDING_DIR)
     return sorted(folder.iterdir()) if folder.exists() else []
 
 

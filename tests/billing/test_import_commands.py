@@ -100,3 +100,32 @@ def test_import_payments_records_the_user(django_user_model):
 def test_bad_as_of_date():
     with pytest.raises(CommandError, match="Непонятная дата «31.02.2022»"):
         _run("import_payments", str(FILES / "payments.csv"), "--as-of", "31.02.2022")
+
+
+def test_command_refuses_an_oversize_file_before_reading_it(meters, tmp_path):
+    path = tmp_path / "readings.csv"
+    with path.open("wb") as file:
+        file.truncate(11 * 1024 * 1024)  # sparse: the command must look at the size, not the bytes
+
+    with pytest.raises(CommandError, match="слишком большой"):
+        _run("import_readings", str(path))
+    assert not ImportBatch.objects.exists()
+
+
+def test_command_has_the_same_protections_as_the_admin(meters, tmp_path, settings):
+    settings.IMPORT_MAX_ERRORS = 3
+    path = tmp_path / "readings.csv"
+    path.write_bytes("Участок;Дата;День;Ночь\n".encode() + b"x;y;1e5;\xd9\xa2\n" * 10)
+
+    with pytest.raises(CommandError) as raised:
+        _run("import_readings", str(path))
+
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "Файл «readings.csv» не загружен, ничего не изменено. Ошибок: 40."
+    assert lines[1:] == [
+        "  Строка 2, «Участок»: не число (x).",
+        "  Строка 2, «Дата»: непонятная дата (y); нужен формат ДД.ММ.ГГГГ.",
+        "  Строка 2, «День»: не число (1e5).",
+        "  …и ещё 37 ошибок.",
+    ]
+    assert not Reading.objects.exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -18,8 +19,16 @@ from wagtail.models import Collection
 
 from billing.models import ImportBatch, Reading
 from billing.services.imports import MAX_UPLOAD_BYTES
+from billing.services.imports.tmp_storage import pending_save
+from tests.factories import MeterFactory, PlotFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _pending_imports(settings, tmp_path):
+    settings.IMPORTS_PENDING_DIR = tmp_path / "pending-imports"
+
 
 FILES = Path(__file__).resolve().parent.parent / "files"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
@@ -105,6 +114,37 @@ def test_import_refuses_an_oversize_file(treasurer_client):
     assert response.status_code == HTTPStatus.OK
     assert "слишком большой" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_pending_import_waits_outside_the_media_root(treasurer_client, settings):
+    """A proxy serving /media/ (which images need) must not be able to hand out a pending import."""
+    MeterFactory(plot=PlotFactory(number=269))
+    content = "Участок;Дата;День;Ночь\n269;01.05.2022;9012;2901\n".encode()
+
+    response = treasurer_client.post(
+        reverse("billing_import", args=["readings"]), {"file": SimpleUploadedFile("readings.csv", content)}
+    )
+
+    assert response.context["can_confirm"], response.context["errors"]
+    pending = list(Path(settings.IMPORTS_PENDING_DIR).iterdir())
+    assert [path.read_bytes() for path in pending] == [content]
+    media = Path(settings.MEDIA_ROOT)
+    assert not (media.exists() and any(path.is_file() for path in media.rglob("*")))
+
+
+def test_pending_imports_default_outside_the_media_root():
+    from cms.settings import base
+
+    pending, media = Path(base.IMPORTS_PENDING_DIR).resolve(), Path(base.MEDIA_ROOT).resolve()
+    assert not pending.is_relative_to(media)
+    assert not media.is_relative_to(pending)
+
+
+def test_pending_imports_refuse_a_folder_inside_the_media_root(settings):
+    settings.IMPORTS_PENDING_DIR = Path(settings.MEDIA_ROOT) / "imports"
+
+    with pytest.raises(ImproperlyConfigured):
+        pending_save(content=b"269\n", file_name="readings.csv")
 
 
 # --- documents -----------------------------------------------------------------------------

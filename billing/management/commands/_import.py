@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.defaultfilters import filesizeformat
 
-from billing.services.imports import HEADERS, run_import
+from billing.services.imports import HEADERS, MAX_UPLOAD_BYTES, run_import
 
 
 def _date(text: str) -> datetime.date:
@@ -36,6 +37,12 @@ class ImportCommand(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         try:
+            size = path.stat().st_size
+            if size > MAX_UPLOAD_BYTES:  # refused before a byte is read, as the admin upload is
+                raise CommandError(
+                    f"Файл «{path.name}» слишком большой ({filesizeformat(size)}); "
+                    f"можно не больше {filesizeformat(MAX_UPLOAD_BYTES)}."
+                )
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Не удалось прочитать файл «{path}»: {exc.strerror}.") from None
@@ -56,7 +63,7 @@ class ImportCommand(BaseCommand):
             self.stdout.write(report.summary)
             return
         if report.errors:
-            lines = [f"Файл «{path.name}» не загружен, ничего не изменено. Ошибок: {len(report.errors)}."]
+            lines = [f"Файл «{path.name}» не загружен, ничего не изменено. Ошибок: {report.errors_total}."]
             lines += [f"  {error}" for error in report.errors]
             raise CommandError("\n".join(lines))
         for notice in report.notices:

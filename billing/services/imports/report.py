@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from billing.models import ImportBatch
@@ -13,6 +14,7 @@ NEW = "new"
 CHANGED = "changed"
 UNCHANGED = "unchanged"
 
+MESSAGE_MAX_LENGTH = 300
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -29,7 +31,51 @@ class RowError:
         if self.column:
             parts.append(f"«{self.column}»")
         prefix = ", ".join(parts)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = self.message
+        if len(message) > MESSAGE_MAX_LENGTH:  # a message quotes the cell, and a cell may be huge
+            message = message[: MESSAGE_MAX_LENGTH - 1] + "…"
+        return f"{prefix}: {message}" if prefix else message
+
+
+class ErrorList(list):
+    """Row errors, collected up to ``settings.IMPORT_MAX_ERRORS``; the rest are only counted, so a
+    file of a million bad rows costs neither memory nor a preview of megabytes."""
+
+    def __init__(self, errors=(), *, limit: int | None = None):
+        super().__init__()
+        self.limit = settings.IMPORT_MAX_ERRORS if limit is None else limit
+        self.omitted = 0
+        self.extend(errors)
+
+    def append(self, error: RowError) -> None:
+        if len(self) < self.limit:
+            super().append(error)
+        else:
+            self.omitted += 1
+
+    def extend(self, errors) -> None:
+        for error in errors:
+            self.append(error)
+
+    @property
+    def total(self) -> int:
+        return len(self) + self.omitted
+
+    def with_summary(self, *, key=None) -> list[RowError]:
+        """The errors kept (sorted by ``key`` if given), then «…и ещё N ошибок» for the rest."""
+        kept = sorted(self, key=key) if key else list(self)
+        if self.omitted:
+            kept.append(RowError(None, None, f"…и ещё {self.omitted} {errors_word(self.omitted)}."))
+        return kept
+
+
+def errors_word(count: int) -> str:
+    """ошибка / ошибки / ошибок, as Russian agrees a noun with a number."""
+    if count % 10 == 1 and count % 100 != 11:
+        return "ошибка"
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return "ошибки"
+    return "ошибок"
 
 
 @dataclass(frozen=True)
@@ -46,6 +92,7 @@ class ImportReport:
     sha256: str
     rows: list[PreviewRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    errors_total: int = 0
     duplicate_of: ImportBatch | None = None
     batch: ImportBatch | None = None
     committed: bool = False
@@ -103,7 +150,7 @@ class Plan:
     """A validated file: what the preview shows and how to write it once confirmed."""
 
     rows: list[PreviewRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)
     as_of: date | None = None
     notices: list[str] = field(default_factory=list)
     write: Callable[[ImportBatch], None] = lambda batch: None

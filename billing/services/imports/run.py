@@ -8,11 +8,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.models import ImportBatch
+from billing.models import ImportBatch, ImportLock
 
 from . import ledger, plots, readings
-from .report import ImportReport, RowError
-from .tables import FileRejected, read_table
+from .report import ErrorList, ImportReport, Plan, RowError
+from .tables import FileRejected, Table, read_table
 
 Kind = ImportBatch.Kind
 
@@ -44,7 +44,11 @@ def run_import(
 ) -> ImportReport:
     """Parse → validate every row → preview; with commit=True and no errors, write all rows
     atomically and record an ImportBatch. All or nothing: on any error nothing is written.
-    The same content (kind + sha256) is recognised and changes nothing."""
+    The same content (kind + sha256) is recognised and changes nothing.
+
+    A commit holds the imports' lock for its whole transaction and plans from the database as it
+    is inside it, so two files confirmed at once are written one after the other and the second
+    sees the first one's rows (unchanged, not written twice)."""
     if kind not in _PLANNERS:
         raise ValueError(f"Unknown import kind: {kind!r}")
     sha256 = hashlib.sha256(content).hexdigest()
@@ -57,19 +61,21 @@ def run_import(
     try:
         table = read_table(file_name=file_name, content=content, required=required, optional=optional)
     except FileRejected as rejected:
-        report.errors = rejected.errors
+        _set_errors(report, rejected.errors)
         return report
-    plan = _PLANNERS[kind](table=table, as_of=as_of, today=timezone.localdate())
-    report.rows, report.as_of, report.notices = plan.rows, plan.as_of, plan.notices
-    if table.ignored:
-        columns = ", ".join(f"«{name}»" for name in table.ignored)
-        report.notices.insert(0, f"Эти столбцы не загружаются: {columns}.")
-    report.errors = sorted(plan.errors, key=lambda error: error.row or 0)
-    if not commit or report.errors:
+    if not commit:
+        _plan(report, kind=kind, table=table, as_of=as_of)
         return report
 
     try:
         with transaction.atomic():
+            import_lock_take()
+            report.duplicate_of = _already_imported(kind, sha256)
+            if report.duplicate_of is not None:
+                return report
+            plan = _plan(report, kind=kind, table=table, as_of=as_of)
+            if report.errors:
+                return report
             batch = ImportBatch.objects.create(
                 kind=kind,
                 file_name=file_name[:255],
@@ -83,14 +89,40 @@ def run_import(
             )
             plan.write(batch)
     except IntegrityError:
-        # Another upload of the same file won the race, or the rows changed under us.
+        # Rows changed under us in a way the lock does not cover (a hand edit in the admin).
         report.duplicate_of = _already_imported(kind, sha256)
         if report.duplicate_of is None:
-            report.errors = [RowError(None, None, "Данные изменились во время загрузки. Загрузите файл ещё раз.")]
+            _set_errors(report, [RowError(None, None, "Данные изменились во время загрузки. Загрузите файл ещё раз.")])
         return report
     report.batch = batch
     report.committed = True
     return report
+
+
+def _plan(report: ImportReport, *, kind: str, table: Table, as_of: date | None) -> Plan:
+    plan = _PLANNERS[kind](table=table, as_of=as_of, today=timezone.localdate())
+    report.rows, report.as_of, report.notices = plan.rows, plan.as_of, plan.notices
+    if table.ignored:
+        columns = ", ".join(f"«{name}»" for name in table.ignored)
+        report.notices.insert(0, f"Эти столбцы не загружаются: {columns}.")
+    _set_errors(report, plan.errors)
+    return plan
+
+
+def _set_errors(report: ImportReport, errors: list[RowError]) -> None:
+    """At most IMPORT_MAX_ERRORS errors in row order, then one line saying how many more."""
+    if not isinstance(errors, ErrorList):
+        errors = ErrorList(errors)
+    report.errors = errors.with_summary(key=lambda error: error.row or 0)
+    report.errors_total = errors.total
+
+
+def import_lock_take() -> None:
+    """Serialise every import (of any kind: plots feed readings and payments) until the caller's
+    transaction ends. One upsert of the lock row takes PostgreSQL's row lock, and SQLite's database
+    write lock even where transactions are not begun IMMEDIATE; nothing may be read before it."""
+    lock = ImportLock(name=ImportLock.IMPORTS, taken_at=timezone.now())
+    ImportLock.objects.bulk_create([lock], update_conflicts=True, unique_fields=["name"], update_fields=["taken_at"])
 
 
 def _already_imported(kind: str, sha256: str) -> ImportBatch | None:

@@ -1,8 +1,9 @@
 """Cell parsers: each returns the value or records a Russian RowError and returns None."""
 
+import math
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -10,9 +11,14 @@ from django.core.validators import validate_email
 from .report import RowError
 from .tables import Cell
 
-_DATE_RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]")
+_DATE_RU = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$", re.ASCII)
+# A number as people type it: ASCII digits, an optional sign, one decimal separator (comma or
+# point), spaces between groups of three digits («7 200,00»). Not «1e5», «inf», «1_000», «١٢».
+_NUMBER = re.compile(
+    r"^(?P<sign>[-+−]?)\s*(?P<whole>\d+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+)?(?:[.,](?P<fraction>\d*))?$",
+    re.ASCII,
+)
 _YES = {"да", "1", "yes", "true", "+", "есть"}
 _MAX_INTEGER = 2_147_483_647
 _NO = {"нет", "0", "no", "false", "-", ""}
@@ -43,7 +49,7 @@ def format_decimal(value: Decimal) -> str:
 
 def normalize_phone(text: str) -> str | None:
     """11 digits starting with 8, from +7 999 …, 8-999-…, 999…; None if it is not a Russian mobile."""
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"[^0-9]", "", text)
     if len(digits) == 10:
         digits = "8" + digits
     if len(digits) == 11 and digits[0] in "78":
@@ -88,17 +94,16 @@ class RowReader:
             self.error(column, f"не число ({shown(value)}).")
             return None
         if isinstance(value, int | float):
-            number = Decimal(str(value))
+            number = Decimal(str(value)) if math.isfinite(value) else None
         else:
-            text = _SPACES.sub("", str(value)).replace(",", ".").replace("−", "-")
-            try:
-                number = Decimal(text)
-            except InvalidOperation:
-                self.error(column, f"не число ({shown(value)}).")
-                return None
-            if not number.is_finite():
-                self.error(column, f"не число ({shown(value)}).")
-                return None
+            number = parse_number(str(value))
+        if number is None:
+            text = shown(value)
+            if any(char.isdigit() and not char.isascii() for char in text):
+                self.error(column, f"не число ({text}): пишите цифрами 0–9.")
+            else:
+                self.error(column, f"не число ({text}).")
+            return None
         if number < 0:
             self.error(column, f"отрицательное число ({shown(value)}).")
             return None
@@ -109,23 +114,24 @@ class RowReader:
         number = self.decimal(column)
         if number is None:
             return None
-        if number != number.quantize(Decimal("0.01")):
-            self.error(column, f"больше двух знаков после запятой ({shown(self.cells.get(column))}).")
-            return None
         if number > limit:
             self.error(column, f"слишком большое число ({shown(self.cells.get(column))}).")
+            return None
+        if number != number.quantize(Decimal("0.01")):
+            self.error(column, f"больше двух знаков после запятой ({shown(self.cells.get(column))}).")
             return None
         return number.quantize(Decimal("0.01"))
 
     def integer(self, column: str, *, required: bool = True, minimum: int = 0) -> int | None:
         value = self.cells.get(column)
-        if isinstance(value, str) and value.isdigit():
-            number = int(value)
-        elif isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool):
             number = value
         else:
             decimal = self.decimal(column, required=required)
             if decimal is None:
+                return None
+            if decimal > _MAX_INTEGER:
+                self.error(column, f"слишком большое число ({shown(value)}).")
                 return None
             if decimal != decimal.to_integral_value():
                 self.error(column, f"нужно целое число ({shown(value)}).")
@@ -193,6 +199,17 @@ class RowReader:
             self.error(column, f"телефон должен состоять из 11 цифр и начинаться с 8 ({text}).")
             return ""
         return phone
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A typed number (see _NUMBER), or None for anything else."""
+    match = _NUMBER.match(text.strip())
+    if match is None or not (match["whole"] or match["fraction"]):
+        return None
+    whole = re.sub(r"[^0-9]", "", match["whole"] or "") or "0"
+    sign = "-" if match["sign"] in ("-", "−") else ""
+    fraction = f".{match['fraction']}" if match["fraction"] else ""
+    return Decimal(f"{sign}{whole}{fraction}")
 
 
 def normalize_yes_no(value: Cell) -> str:
