@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Plot
 from billing.services.electricity import to_kopecks
+from billing.services.imports.run import import_lock_take
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ def fees_accrue(
     Idempotent: a charge is keyed by (plot, article, accrual date) and only a new or changed
     amount is written; the ImportBatch recording a run is made only when something changed.
     """
+    if not dry_run:
+        import_lock_take()  # queue behind any import (or another accrual) writing charges now
     # lock the rates so two concurrent runs don't race on the same charges
     rates = list(_fee_rates(year=year, article=article).select_for_update(of=("self",)))
     plots = list(Plot.objects.filter(active=True).order_by("number"))

@@ -30,11 +30,6 @@ SECONDS = 10
 HEADER = "Участок;Дата;День;Ночь\n".encode()
 
 
-@pytest.fixture(autouse=True)
-def _pending_imports(settings, tmp_path):
-    settings.IMPORTS_PENDING_DIR = tmp_path / "pending-imports"
-
-
 @pytest.fixture
 def meter():
     return MeterFactory(plot=PlotFactory(number=269), kind=Meter.Kind.TWO_ZONE)

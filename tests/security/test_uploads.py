@@ -25,11 +25,6 @@ from tests.factories import MeterFactory, PlotFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pending_imports(settings, tmp_path):
-    settings.IMPORTS_PENDING_DIR = tmp_path / "pending-imports"
-
-
 FILES = Path(__file__).resolve().parent.parent / "files"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"

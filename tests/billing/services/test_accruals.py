@@ -149,3 +149,12 @@ def test_command_dry_run_and_no_rates():
     call_command("accrue_fees", "--dry-run", stdout=out)
     assert "Пробный запуск, ничего не записано. Было бы: новых начислений 1" in out.getvalue()
     assert not Charge.objects.exists()
+
+
+def test_an_accrual_queues_behind_imports_on_their_lock(membership):
+    from billing.models import ImportLock
+
+    fees_accrue(year=2022, dry_run=True)
+    assert not ImportLock.objects.exists()  # a dry run writes nothing, the lock row included
+    fees_accrue(year=2022)
+    assert ImportLock.objects.filter(name=ImportLock.IMPORTS).exists()
