@@ -48,6 +48,12 @@ DAY_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 MONTH_RE = re.compile(r"^(?:(\d{1,2})\.(\d{4})|(\d{4})-(\d{1,2}))$")
 
 
+def _ascii_number(text: str) -> bool:
+    """A number the database takes: ASCII digits (`isdigit` also says yes to «²», which `int`
+    refuses), short enough for a 64-bit column (a 30-digit number overflows SQLite)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 class PlotSearchHandler(BaseSearchHandler):
     """Digits find a plot by its exact number, `01.05.2022` a day and `05.2022` a month of
     the list's date; any other word is looked up in the text fields."""
@@ -65,7 +71,7 @@ class PlotSearchHandler(BaseSearchHandler):
 
     def _bit_query(self, bit: str) -> Q:
         text = self._text_query(bit)
-        if bit.isdigit():
+        if _ascii_number(bit):
             by_number = Q(**{self.plot_field: int(bit)})
             return by_number | text if text is not None else by_number
         if self.date_field and (day := DAY_RE.match(bit)):
@@ -120,7 +126,7 @@ class ArticleFilter(SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(article_id=int(value)) if value and value.isdigit() else queryset
+        return queryset.filter(article_id=int(value)) if value and _ascii_number(value) else queryset
 
 
 def yes_no(field: str, label: str):

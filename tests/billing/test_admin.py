@@ -309,3 +309,14 @@ def test_every_billing_menu_item_has_its_own_existing_icon(treasurer_client):
     assert missing == []
     assert {label: labels[label] for label in billing if labels[label] not in known} == {}
     assert len({labels[label] for label in billing}) == len(billing)
+
+
+@pytest.mark.parametrize("typed", ["²", "٢٦٩", "１２３", "9" * 30])
+def test_searching_and_filtering_with_odd_digits_is_no_500(treasurer_client, typed):
+    PlotFactory(number=269)
+    ChargeFactory()
+    for kind in ("plot", "payment", "charge"):
+        name = f"billing_{kind}_modeladmin_index"
+        assert treasurer_client.get(reverse(name), {"q": typed}).status_code == HTTPStatus.OK
+    charges = treasurer_client.get(reverse("billing_charge_modeladmin_index"), {"article": typed})
+    assert charges.status_code == HTTPStatus.OK
