@@ -302,3 +302,15 @@ def test_statement_date_in_the_future_is_refused(treasurer_client):
     response = upload(treasurer_client, "payments", sample("payments.csv"), as_of=tomorrow.isoformat())
     assert response.context["form"].errors["as_of"] == ["Дата не может быть в будущем."]
     assert "report" not in response.context
+
+
+@pytest.mark.parametrize(
+    ("kind", "title"),
+    [("readings", "показания"), ("charges", "начисления"), ("payments", "платежи"), ("plots", "участки")],
+)
+def test_upload_page_names_its_kind_in_the_heading(treasurer_client, kind, title):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(treasurer_client.get(reverse("billing_import", args=[kind])).content, "html.parser")
+    heading = soup.find("h1").get_text(" ", strip=True)
+    assert heading.startswith("Импорт из файла:") and title in heading.lower()
