@@ -98,3 +98,21 @@ def test_amounts_due_are_on_a_phones_screen(browser, live_server, site_pages, me
                 outside.append((path, index, box))
     context.close()
     assert outside == []
+
+
+def test_the_edit_form_is_styled_for_a_finger(browser, live_server, site_pages, member_with_data):
+    context, page = open_at(browser, live_server, 390)
+    log_in(page, "269")
+    page.goto("/cabinet/edit/")
+    sizes = page.eval_on_selector_all(
+        "form input[type=radio], form input[type=checkbox]", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
+    assert sizes and min(sizes) >= 20  # not the browser's 13 px
+    backgrounds = page.eval_on_selector_all(
+        "form fieldset:not(.form__choice)", "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    assert backgrounds and set(backgrounds) == {"rgb(255, 255, 255)"}
+    hint = page.locator("details.form__hint").first
+    hint.locator("summary").click()
+    assert "через запятую" in hint.inner_text()
+    context.close()
