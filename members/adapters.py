@@ -9,6 +9,7 @@ LOGIN_PASSWORD_CHECKS_AT_ONCE checks run at a time; a login beyond that is refus
 of queueing the workers that serve everybody else."""
 
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -77,7 +78,7 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             auth_log.warning("login blocked by rate limit: username=%r ip=%s", username, client_ip(request))
             raise
-        self._password_check_slot = acquire_password_check_slot()
+        self._password_check_slot = acquire_password_check_slot(get_ip(request))
         if self._password_check_slot is None:
             self._rollback_login_failed_rl_usage()  # no password was tried: nothing to count
             auth_log.warning("login refused, password checks busy: username=%r ip=%s", username, client_ip(request))
@@ -154,18 +155,30 @@ def _generation_key(request: HttpRequest, login: str) -> str:
     return f"members:login-generation:{get_current_site(request).domain}:{login}"
 
 
-def acquire_password_check_slot() -> str | None:
-    """One of LOGIN_PASSWORD_CHECKS_AT_ONCE cache keys (shared by all processes through Redis),
-    or None when all are taken."""
-    for n in range(max(int(getattr(settings, "LOGIN_PASSWORD_CHECKS_AT_ONCE", 1)), 1)):
-        key = f"members:password-check-slot:{n}"
-        if cache.add(key, 1, timeout=PASSWORD_CHECK_SLOT_SECONDS):
-            return key
+def acquire_password_check_slot(ip: str | None = None) -> tuple[str, ...] | None:
+    """The right to hash one password now: the client address's own key (one check at a time per
+    address, so no single client holds every slot) and one of LOGIN_PASSWORD_CHECKS_AT_ONCE shared
+    keys (Redis in production), waited for up to LOGIN_PASSWORD_CHECK_WAIT_SECONDS. None: refuse."""
+    own = f"members:password-check-ip:{ip}" if ip else None
+    if own is not None and not cache.add(own, 1, timeout=PASSWORD_CHECK_SLOT_SECONDS):
+        return None
+    slots = max(int(getattr(settings, "LOGIN_PASSWORD_CHECKS_AT_ONCE", 1)), 1)
+    deadline = time.monotonic() + float(getattr(settings, "LOGIN_PASSWORD_CHECK_WAIT_SECONDS", 1))
+    while True:
+        for n in range(slots):
+            key = f"members:password-check-slot:{n}"
+            if cache.add(key, 1, timeout=PASSWORD_CHECK_SLOT_SECONDS):
+                return (key, own) if own else (key,)
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.1)
+    if own is not None:
+        cache.delete(own)
     return None
 
 
-def release_password_check_slot(key: str | None) -> None:
-    if key is not None:
+def release_password_check_slot(keys: tuple[str, ...] | None) -> None:
+    for key in keys or ():
         cache.delete(key)
 
 

@@ -180,7 +180,12 @@ ACCOUNT_RATE_LIMITS = {
 # Password checks (PBKDF2, seconds of CPU each) running at once across the site (counted in the
 # cache: with Redis for all processes, without it per process); a login beyond them is refused
 # at once, so a burst of wrong passwords cannot occupy every worker.
-LOGIN_PASSWORD_CHECKS_AT_ONCE = env.int("LOGIN_PASSWORD_CHECKS_AT_ONCE", default=1)
+# Password checks at once, site-wide: one fewer than the web processes, so a flood of logins
+# always leaves one free; each client address gets one check at a time, and waits this long for a slot.
+LOGIN_PASSWORD_CHECKS_AT_ONCE = env.int(
+    "LOGIN_PASSWORD_CHECKS_AT_ONCE", default=max(1, env.int("WEB_CONCURRENCY", default=3) - 1)
+)
+LOGIN_PASSWORD_CHECK_WAIT_SECONDS = env.float("LOGIN_PASSWORD_CHECK_WAIT_SECONDS", default=1.0)
 # Behind a reverse proxy set the number of proxies so rate limits see the client's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # The Wagtail admin has no door of its own: /admin/login/ leads to the allauth login.

@@ -136,7 +136,9 @@ def test_a_wrong_password_is_hashed_once(client, member, hashes, username):
     assert hashes() == 1
 
 
-def test_busy_password_checks_refuse_at_once_without_counting(client, member, hashes):
+def test_busy_password_checks_refuse_at_once_without_counting(client, member, hashes, settings):
+    settings.LOGIN_PASSWORD_CHECKS_AT_ONCE = 1
+    settings.LOGIN_PASSWORD_CHECK_WAIT_SECONDS = 0
     slot = acquire_password_check_slot()
     assert slot is not None
     for _ in range(6):
@@ -171,6 +173,8 @@ class ConcurrencyTrackingPBKDF2(PBKDF2PasswordHasher):
 @pytest.mark.django_db(transaction=True)
 def test_fifty_wrong_logins_at_once_run_one_password_check_at_a_time(settings, make_member, plot_269):
     settings.PASSWORD_HASHERS = ["tests.members.test_login.ConcurrencyTrackingPBKDF2"]
+    settings.LOGIN_PASSWORD_CHECKS_AT_ONCE = 1
+    settings.LOGIN_PASSWORD_CHECK_WAIT_SECONDS = 0
     member = make_member()
     ConcurrencyTrackingPBKDF2.running = ConcurrencyTrackingPBKDF2.peak = ConcurrencyTrackingPBKDF2.calls = 0
     answers: list[str] = []
@@ -351,3 +355,25 @@ def test_login_field_takes_any_keyboard_says_its_hint_once_and_describes_itself(
     assert text.count("например, 123") == 1
     assert text.count("номер наименьшего") == 1
     assert not soup.select("abbr[title]")  # a hover title reaches no phone
+
+
+def test_one_address_holds_one_password_check_and_others_still_log_in(client, member, hashes, settings):
+    """A client busy with one check (a flood from one address) is refused a second, and cannot
+    take the other slots: the owner logs in from home meanwhile."""
+    settings.LOGIN_PASSWORD_CHECKS_AT_ONCE = 2
+    settings.LOGIN_PASSWORD_CHECK_WAIT_SECONDS = 0
+    attacker = acquire_password_check_slot("10.0.0.7")
+    assert acquire_password_check_slot("10.0.0.7") is None
+    response = login(client, ip="10.0.0.7")
+    assert "Сейчас сайт проверяет слишком много входов сразу" in response.content.decode()
+    assert login(Client(), ip="10.0.0.8")["Location"] == "/cabinet/"
+    release_password_check_slot(attacker)
+    assert login(Client(), ip="10.0.0.7")["Location"] == "/cabinet/"
+
+
+def test_a_login_waits_briefly_for_a_slot_instead_of_failing(member, settings):
+    settings.LOGIN_PASSWORD_CHECKS_AT_ONCE = 1
+    settings.LOGIN_PASSWORD_CHECK_WAIT_SECONDS = 2
+    held = acquire_password_check_slot("10.0.0.9")
+    threading.Timer(0.3, release_password_check_slot, args=(held,)).start()
+    assert login(Client(), ip="10.0.0.10")["Location"] == "/cabinet/"
