@@ -151,7 +151,11 @@ def test_signup_sends_a_russian_letter_with_the_snt_name_and_the_cabinet_opens_a
     assert client.get("/cabinet/").status_code == HTTPStatus.FOUND
 
     link = link_in_last_mail()
-    confirmed = client.get(link)  # opening the letter's link confirms: no second click
+    page = client.get(link)  # a page with one button: opening a link (a mail scanner does) confirms nothing
+    assert page.status_code == HTTPStatus.OK
+    assert not EmailAddress.objects.get(user=user).verified
+    assert "данные участков, у которых он записан в реестре" in page.content.decode()
+    confirmed = client.post(link)
     assert confirmed.status_code == HTTPStatus.FOUND
     assert EmailAddress.objects.get(user=user).verified
     client.post("/accounts/login/", {"login": "269", "password": PASSWORD})

@@ -175,3 +175,18 @@ def test_confirming_an_email_later_confirms_the_pending_claim_it_matches(client,
     address.refresh_from_db()
     assert address.verified
     assert statuses(user) == {269: PlotClaim.Status.CONFIRMED, 270: PlotClaim.Status.PENDING}
+
+
+def test_a_mail_scanner_opening_the_link_confirms_neither_the_address_nor_the_claim(client, make_member):
+    """An account adds the registry owner's address: the owner's mail scanner opening the letter's
+    link must not hand the plot over (the page asks, one POST confirms)."""
+    from allauth.account.models import EmailConfirmationHMAC
+
+    PlotFactory(number=269, owner_email="owner269@example.org")
+    intruder = make_member(username="777", email="intruder@example.org")
+    claim_plots(user=intruder, plot_numbers=[269])
+    address = EmailAddress.objects.create(user=intruder, email="owner269@example.org", verified=False)
+    client.get(f"/accounts/confirm-email/{EmailConfirmationHMAC(address).key}/")
+    address.refresh_from_db()
+    assert not address.verified
+    assert statuses(intruder) == {269: PlotClaim.Status.PENDING}
