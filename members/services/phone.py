@@ -14,6 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,7 +30,9 @@ CODE_DIGITS = 6
 CODE_TTL = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = PhoneVerification.MAX_ATTEMPTS
 RESEND_AFTER = datetime.timedelta(seconds=60)
-DAILY_LIMIT = 5  # codes per member, and per phone number, in any 24 hours
+DAILY_LIMIT = 5  # codes per member in any 24 hours
+NUMBER_DAILY_LIMIT = 10  # codes to one number, whoever asks: one stranger alone cannot use up the owner's
+SITE_DAILY_LIMIT_DEFAULT = 200  # codes the whole site sends a day (PHONE_CODES_PER_DAY): no SMS bill pumping
 _DAY = datetime.timedelta(days=1)
 _CODE_FORMAT = re.compile(rf"[0-9]{{{CODE_DIGITS}}}")  # ASCII only: no «²» or «٢»
 _LOCK_NAMESPACE = 0x736D73  # pg_advisory_xact_lock(namespace, phone) serialises sends to one number
@@ -103,12 +106,17 @@ def _lock_phone(phone: str) -> None:
 
 def _check_limits(*, user: AbstractBaseUser, phone: str, now: datetime.datetime) -> None:
     recent = PhoneVerification.objects.filter(created_at__gt=now - _DAY)
-    for rows in (recent.filter(user=user), recent.filter(phone=phone)):
+    too_many = "Слишком много кодов за сутки. Попробуйте завтра или напишите правлению."
+    for rows, limit in ((recent.filter(user=user), DAILY_LIMIT), (recent.filter(phone=phone), NUMBER_DAILY_LIMIT)):
         last = rows.order_by("-created_at").values_list("created_at", flat=True).first()
         if last is not None and now - last < RESEND_AFTER:
             raise PhoneCodeTooSoon(max(1, math.ceil((RESEND_AFTER - (now - last)).total_seconds())))
-        if rows.count() >= DAILY_LIMIT:
-            raise PhoneVerificationError("Слишком много кодов за сутки. Попробуйте завтра или напишите правлению.")
+        if rows.count() >= limit:
+            raise PhoneVerificationError(too_many)
+    if recent.count() >= getattr(settings, "PHONE_CODES_PER_DAY", SITE_DAILY_LIMIT_DEFAULT):
+        raise PhoneVerificationError(
+            "Сегодня сайт уже отправил много кодов. Попробуйте завтра или напишите правлению."
+        )
 
 
 @transaction.atomic

@@ -151,20 +151,47 @@ def test_at_most_five_codes_a_day_per_member(stranger, fake_smsru):
 def test_limits_hold_per_number_across_accounts(make_member, fake_smsru):
     """Several accounts cannot bomb one number with codes."""
     users = []
-    for n in range(7):
+    for n in range(12):
         user = make_member(username=str(600 + n), email=f"u{n}@example.org")
         Profile.objects.create(user=user, phone=PHONE)
         users.append(user)
     phone_code_send(user=users[0])
     with pytest.raises(PhoneCodeTooSoon):
         phone_code_send(user=users[1])
-    for user in users[1:5]:
+    for user in users[1:10]:
         backdate(minutes=2)
         phone_code_send(user=user)
     backdate(minutes=2)
     with pytest.raises(PhoneVerificationError, match="Слишком много кодов за сутки"):
-        phone_code_send(user=users[5])
-    assert len(fake_smsru.sent_texts) == 5
+        phone_code_send(user=users[10])
+    assert len(fake_smsru.sent_texts) == 10
+
+
+def test_one_stranger_cannot_use_up_the_owners_codes(make_member, fake_smsru):
+    """A stranger types the owner's number and asks for codes all day: the owner still gets one."""
+    stranger, owner = (make_member(username=u, email=f"{u}@example.org") for u in ("700", "701"))
+    for user in (stranger, owner):
+        Profile.objects.create(user=user, phone=PHONE)
+    for _ in range(5):
+        phone_code_send(user=stranger)
+        backdate(minutes=2)
+    with pytest.raises(PhoneVerificationError, match="Слишком много кодов за сутки"):
+        phone_code_send(user=stranger)
+    phone_code_send(user=owner)
+    assert len(fake_smsru.sent_texts) == 6
+
+
+def test_the_site_sends_at_most_so_many_codes_a_day(make_member, fake_smsru, settings):
+    settings.PHONE_CODES_PER_DAY = 2
+    for n in range(3):
+        user = make_member(username=str(800 + n), email=f"s{n}@example.org")
+        Profile.objects.create(user=user, phone=f"8903000000{n}")
+        if n < 2:
+            phone_code_send(user=user)
+        else:
+            with pytest.raises(PhoneVerificationError, match="уже отправил много кодов"):
+                phone_code_send(user=user)
+    assert len(fake_smsru.sent_texts) == 2
 
 
 def test_a_new_code_kills_the_previous_one(stranger, fake_smsru):
