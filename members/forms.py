@@ -4,6 +4,7 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
@@ -92,9 +93,13 @@ class SignupForm(AllauthSignupForm):
                 with transaction.atomic():
                     return super().try_save(request)
             except IntegrityError:
-                # A second signup for the same plot won the race after this form was checked:
-                # answer as for any taken plot, not with a 500.
-                self.taken_plot_number = int(self.cleaned_data["username"])
+                # A second signup won the race after this form was checked: answer as for a taken
+                # plot, or (the same address at once) as allauth does for a taken address; no 500.
+                number = int(self.cleaned_data["username"])
+                if not get_user_model().objects.filter(username=str(number)).exists():
+                    self.account_already_exists = True
+                    return super().try_save(request)
+                self.taken_plot_number = number
         if self.taken_plot_number is not None:
             # As long as a real signup takes (it hashes the password), then allauth's
             # "account already exists" answer: the same redirect and message as a new account.

@@ -88,7 +88,7 @@ class SmsOutboxView(WagtailAdminTemplateMixin, TemplateView):
             messages.error(request, str(exc))
             return
         count = len(plan.new)
-        if not confirmed.isascii() or not confirmed.isdigit() or int(confirmed) != count:
+        if not (confirmed.isascii() and confirmed.isdigit() and len(confirmed) <= 9) or int(confirmed) != count:
             messages.error(
                 request,
                 f"Рассылка за {period} не отправлена: сейчас к отправке {count} сообщ., это не то число, "

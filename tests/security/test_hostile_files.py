@@ -393,3 +393,19 @@ def test_thirty_digit_plot_number_in_xlsx_is_a_row_error(meter):
         "Строка 2, «День»: не число (inf).",
     ]
     rejected(report)
+
+
+def test_a_csv_row_of_millions_of_separators_is_refused_before_it_is_split():
+    import time
+    import tracemalloc
+
+    content = ("Участок;Дата;День;Ночь\n269;" + ";" * 10_000_000 + "\n").encode()
+    tracemalloc.start()
+    started = time.monotonic()
+    report = run_import(kind="readings", file_name="wide.csv", content=content, commit=False)
+    elapsed = time.monotonic() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [error.message for error in report.errors] == ["Строка 2: больше 100 столбцов. Это не таблица участков."]
+    assert elapsed < 10
+    assert peak < 10 * len(content) + 150 * 1024 * 1024

@@ -13,6 +13,7 @@ keep a hostile file from eating the server:
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -162,6 +163,20 @@ class _CsvRows:
         header_line = self.text if end < 0 else self.text[:end]
         self.delimiter = max((";", "\t", ","), key=header_line.count)
         self.width: int | None = None
+        self._refuse_wide_rows()
+
+    def _refuse_wide_rows(self) -> None:
+        """A line of millions of separators would become a list of millions of cells: refused
+        before the CSV reader builds it (a table here has a handful of columns)."""
+        start = 0
+        for number in itertools.count(1):
+            end = self.text.find("\n", start)
+            stop = len(self.text) if end < 0 else end
+            if self.text.count(self.delimiter, start, stop) >= MAX_XLSX_COLUMNS:
+                raise _reject(f"Строка {number}: больше {MAX_XLSX_COLUMNS} столбцов. Это не таблица участков.")
+            if end < 0:
+                return
+            start = end + 1
 
     def __iter__(self) -> Iterator[tuple[int, list[Cell], list[int]]]:
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
