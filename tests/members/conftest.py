@@ -6,9 +6,23 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from tests.factories import PlotFactory
+from tests.fakes.smsru import FakeSmsRu
 from tests.home.factories import site_pages  # noqa: F401 - fixture
 
 PASSWORD = "Sad-2024x"
+
+
+@pytest.fixture
+def fake_smsru(settings):
+    """A fake SMS.ru on 127.0.0.1, with the smsru gateway pointed at it."""
+    server = FakeSmsRu().start()
+    settings.SMS_BACKEND = "smsru"
+    settings.SMSRU_API_URL = server.url
+    settings.SMSRU_API_ID = server.api_id
+    settings.SMSRU_TEST = False
+    settings.SMSRU_TIMEOUT = 1.0
+    yield server
+    server.stop()
 
 
 @pytest.fixture

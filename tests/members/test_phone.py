@@ -22,23 +22,10 @@ from members.services.phone import (
 from members.services.profile import registration_data_update
 from members.sms.segments import sms_segments
 from tests.factories import PlotFactory
-from tests.fakes.smsru import FakeSmsRu
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "89031221105"
-
-
-@pytest.fixture
-def fake_smsru(settings):
-    server = FakeSmsRu().start()
-    settings.SMS_BACKEND = "smsru"
-    settings.SMSRU_API_URL = server.url
-    settings.SMSRU_API_ID = server.api_id
-    settings.SMSRU_TEST = False
-    settings.SMSRU_TIMEOUT = 1.0
-    yield server
-    server.stop()
 
 
 @pytest.fixture(autouse=True)
