@@ -1,6 +1,9 @@
 """The door from members to the partnership's settings (members.partnership)."""
 
+import ast
 import importlib
+import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -142,3 +145,30 @@ def test_the_demo_chooses_both_pages(rf):
     assert partnership.contact_url == site_settings.contact_page.url
     assert partnership.consent_url == "/soglasie/"
     assert partnership.short_name == "СНТ Аникино"
+
+
+STRING_TIES = re.compile(r"""get_model\(\s*["']home|app_label\s*=\s*["']home|["']soglasie["']""")
+
+
+def _imported_apps(source: str) -> set[str]:
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    return imported
+
+
+def test_members_reaches_home_only_through_the_door_and_home_stands_alone():
+    root = Path(__file__).resolve().parents[2]
+    door = root / "members" / "partnership.py"
+    for path in (root / "members").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert path == door or "home" not in _imported_apps(source), path
+        assert not STRING_TIES.search(source), f"{path}: a tie to home the import graph cannot see"
+    for app, forbidden in (("home", {"members", "billing"}), ("billing", {"members", "home"})):
+        for path in (root / app).rglob("*.py"):
+            assert not _imported_apps(path.read_text(encoding="utf-8")) & forbidden, path
