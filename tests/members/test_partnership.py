@@ -42,7 +42,8 @@ def test_values_come_from_the_site_settings(rf):
     site_settings.short_name = "СНТ Тестовое"
     site_settings.payment_due_day = 10
     for name, value in BANK.items():
-        setattr(site_settings, name, f" {value} ")
+        setattr(site_settings, name, value)
+    site_settings.bank_name = "  ПАО Сбербанк "  # stripped
     site_settings.save()
     for request in (rf.get("/"), None):
         partnership = partnership_settings(request)
