@@ -140,6 +140,7 @@ def load_demo() -> None:
         setattr(site_settings, name, value)
     site_settings.instruction_document = document
     site_settings.consent_page = consent
+    site_settings.contact_page = contact
     site_settings.save()
 
 

@@ -1,8 +1,11 @@
-"""The main menu: the home page's children picked by page type and slug, in the instruction's order.
+"""The main menu: the home page's children shown in menus, picked by page type and slug, in the
+instruction's order.
 
 Order (from the member instruction): Объявления, Устав, Правление, Финансы, Контакты, Мои данные,
 Помощь. «Мои данные» belongs to the members app and is rendered by `members/menu.html`; a slot
-whose page is missing, unpublished or hidden from menus is left out.
+whose page is missing, unpublished or hidden from menus (`show_in_menus`, as in Wagtail) is left
+out. The order is the instruction's, not the tree's: an editor who moves a page in the tree does
+not reorder the menu, and three slots are ContentPages told apart only by slug (see home.slugs).
 """
 
 from dataclasses import dataclass
@@ -11,24 +14,27 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
+from home import slugs
+from home.models import AnnouncementIndexPage, BoardPage, ContactPage, ContentPage
+
 CABINET = "cabinet"
 
 
 @dataclass(frozen=True)
 class MenuSlot:
     key: str
-    model: str  # "app_label.ModelName"
+    model: type[Page] | None  # None: the members' «Мои данные»
     slugs: frozenset[str] = frozenset()  # empty: any slug
 
 
 MENU_SLOTS = [
-    MenuSlot("announcements", "home.AnnouncementIndexPage"),
-    MenuSlot("charter", "home.ContentPage", frozenset({"ustav", "устав", "charter"})),
-    MenuSlot("board", "home.BoardPage"),
-    MenuSlot("finance", "home.ContentPage", frozenset({"finansy", "финансы", "finance"})),
-    MenuSlot("contacts", "home.ContactPage"),
-    MenuSlot(CABINET, ""),
-    MenuSlot("help", "home.ContentPage", frozenset({"pomoshch", "pomosch", "помощь", "help"})),
+    MenuSlot("announcements", AnnouncementIndexPage),
+    MenuSlot("charter", ContentPage, slugs.CHARTER),
+    MenuSlot("board", BoardPage),
+    MenuSlot("finance", ContentPage, slugs.FINANCE),
+    MenuSlot("contacts", ContactPage),
+    MenuSlot(CABINET, None),
+    MenuSlot("help", ContentPage, slugs.HELP),
 ]
 
 
@@ -71,10 +77,10 @@ def menu_items(request: HttpRequest) -> list[MenuItem]:
         current = request.path
         used: set[int] = set()
         for slot in MENU_SLOTS:
-            if slot.key == CABINET:
+            if slot.model is None:
                 items.append(MenuItem(CABINET, "Мои данные", "", current.startswith("/cabinet/")))
                 continue
-            model_ct = ContentType.objects.get_by_natural_key(*slot.model.lower().split("."))  # cached
+            model_ct = ContentType.objects.get_for_model(slot.model)  # cached
             for page in children:
                 if page.pk in used or page.content_type_id != model_ct.pk:
                     continue

@@ -3,14 +3,10 @@
 import datetime
 from functools import cached_property
 
-from django.conf import settings
 from django.http import HttpRequest
-from wagtail.models import Page
 
 from billing.selectors import payment_status_date
-from members.sitename import contact_page_url
-
-CONSENT_PAGE_SLUG = "soglasie"
+from members.partnership import partnership_settings
 
 
 class CabinetContext:
@@ -32,13 +28,12 @@ class CabinetContext:
     @cached_property
     def contact_url(self) -> str | None:
         """The feedback form, for «напишите правлению» on the account pages."""
-        return contact_page_url(self.request)
+        return partnership_settings(self.request).contact_url
 
     @cached_property
     def consent_url(self) -> str:
-        page = Page.objects.live().filter(slug=CONSENT_PAGE_SLUG).first()
-        url = page.get_url(self.request) if page is not None else None
-        return url or getattr(settings, "MEMBERS_CONSENT_URL", f"/{CONSENT_PAGE_SLUG}/")
+        """The consent page chosen in the site settings, for the signup form and the privacy page."""
+        return partnership_settings(self.request).consent_url
 
 
 def cabinet(request: HttpRequest) -> dict[str, CabinetContext]:

@@ -1,6 +1,6 @@
 """Payment QR codes (ГОСТ Р 56042-2014) that a Russian bank app scans to fill in a transfer.
 
-The payee's details come from the public site's settings, read without importing `home`.
+The payee's details come from the partnership's settings (members.partnership).
 """
 
 from dataclasses import dataclass
@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import segno
-from django.apps import apps
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.models import Site
+
+from members.partnership import partnership_settings
 
 # (ГОСТ field, SiteSettings field); the first five are mandatory in the standard.
 REQUIRED = (
@@ -33,20 +33,9 @@ def _clean(value: object) -> str:
 
 
 def bank_details(request: HttpRequest | None = None) -> dict[str, str] | None:
-    """The payee from the site settings, or None while a mandatory detail is blank."""
-    try:
-        model = apps.get_model("home", "SiteSettings")
-    except LookupError:
-        return None
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None:
-        site_settings = model.for_request(request)  # cached on the request, shared with base.html
-    else:
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            return None
-        site_settings = model.for_site(site)
-    bank = {field: _clean(getattr(site_settings, field, "") or "") for field in BANK_FIELDS}
+    """The payee from the partnership's settings, or None while a mandatory detail is blank."""
+    settings_bank = partnership_settings(request).bank
+    bank = {field: _clean(settings_bank[field]) for field in BANK_FIELDS}
     if not all(bank[field] for _, field in REQUIRED):
         return None
     return bank

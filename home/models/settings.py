@@ -68,6 +68,18 @@ class SiteSettings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="страница формы обратной связи",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Куда ведёт ссылка «напишите правлению» в личном кабинете.",
+    )
+
+    # Both pages come with the settings' own query: every page links them (footer, cabinet).
+    select_related = ["consent_page", "contact_page"]
 
     panels = [
         MultiFieldPanel(
@@ -99,7 +111,7 @@ class SiteSettings(BaseSiteSetting):
             heading="Реквизиты для оплаты",
         ),
         MultiFieldPanel(
-            [FieldPanel("instruction_document"), FieldPanel("consent_page")],
+            [FieldPanel("instruction_document"), FieldPanel("consent_page"), FieldPanel("contact_page")],
             heading="Документы",
         ),
     ]

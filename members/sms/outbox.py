@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -27,6 +26,7 @@ from django.utils import timezone
 from billing.models import Meter, Reading, Tariff
 from billing.services.electricity import PeriodBill, TariffMissing, plot_bills
 from members.models import PlotClaim
+from members.partnership import partnership_settings
 from members.sms.gateways import NO_FUNDS_CODE, GatewayError, OutgoingSms, get_gateway
 from members.sms.models import SmsMessage
 from members.sms.segments import sms_segments
@@ -59,19 +59,9 @@ def previous_period(today: datetime.date | None = None) -> str:
 
 
 def sms_settings() -> tuple[str, int]:
-    """Signature and payment due day from the public site's settings (read, not imported)."""
-    signature, due_day = getattr(settings, "WAGTAIL_SITE_NAME", "") or "СНТ", 5
-    try:
-        model = apps.get_model("home", "SiteSettings")
-    except LookupError:
-        return signature, due_day
-    from wagtail.models import Site
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return signature, due_day
-    values = model.for_site(site)
-    return (getattr(values, "short_name", "") or signature, getattr(values, "payment_due_day", None) or due_day)
+    """Signature and payment due day of the default site's partnership."""
+    partnership = partnership_settings()
+    return partnership.short_name, partnership.payment_due_day
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_safe
 from billing.selectors import PlotStatus, payment_status
 from members.cabinet_cache import cabinet_page_cache
 from members.context_processors import CabinetContext
+from members.partnership import partnership_settings
 from members.qr import PaymentCode, bank_details, payment_code
 from members.selectors import cabinet_plots
-from members.sitename import contact_page_url
 from members.views import member_required
 
 
@@ -41,6 +41,6 @@ def payments(request: HttpRequest) -> HttpResponse:
         "blocks": [PlotBlock(status=p, code=_code(p, bank)) for p in status.plots],
         "bank": bank,
         "plots": plots,
-        "contact_url": contact_page_url(request),
+        "contact_url": partnership_settings(request).contact_url,
     }
     return render(request, "members/payments.html", context)
