@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
-from members.sitename import snt_name
+from members.partnership import partnership_settings
 
 auth_log = logging.getLogger("members.auth")
 
@@ -47,11 +47,11 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        context = {"snt_name": snt_name(self.request), **context}
+        context = {"snt_name": partnership_settings(self.request).full_name, **context}
         super().send_mail(template_prefix, email, context)
 
     def format_email_subject(self, subject: str) -> str:
-        return f"{snt_name(self.request)}: {subject}"
+        return f"{partnership_settings(self.request).full_name}: {subject}"
 
     def get_login_stages(self) -> list[str]:
         verification = "allauth.account.stages.EmailVerificationStage"

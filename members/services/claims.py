@@ -13,8 +13,8 @@ from django_q.tasks import async_task
 from billing.models import Plot
 from members.cabinet_cache import bump_generation
 from members.models import PlotClaim, Profile
+from members.partnership import partnership_settings
 from members.phones import registry_phone
-from members.sitename import snt_name
 
 
 class UnknownPlots(ValueError):
@@ -176,7 +176,7 @@ def claim_decision_emails(*, claim_ids: list[int], cabinet_url: str) -> int:
     verified = EmailAddress.objects.filter(user_id__in=by_user, verified=True).order_by("user_id", "-primary", "pk")
     for user_id, email in verified.values_list("user_id", "email"):
         addresses.setdefault(user_id, email)  # the primary address when it is confirmed
-    name = snt_name()
+    name = partnership_settings().full_name
     sent = 0
     for user_id, user_claims in by_user.items():
         if user_id not in addresses:
