@@ -10,25 +10,12 @@ from django.utils import timezone
 
 from billing.models import ImportBatch, ImportLock
 
-from . import ledger, plots, readings
+from .base import Importer
+from .registry import HEADERS, importer_for
 from .report import ErrorList, ImportReport, Plan, RowError
 from .tables import FileRejected, Table, read_table
 
 Kind = ImportBatch.Kind
-
-HEADERS: dict[str, tuple[list[str], list[str]]] = {
-    Kind.PLOTS: (plots.REQUIRED, plots.OPTIONAL),
-    Kind.READINGS: (readings.REQUIRED, readings.OPTIONAL),
-    Kind.CHARGES: (ledger.CHARGES_REQUIRED, ledger.CHARGES_OPTIONAL),
-    Kind.PAYMENTS: (ledger.PAYMENTS_REQUIRED, ledger.PAYMENTS_OPTIONAL),
-}
-
-_PLANNERS = {
-    Kind.PLOTS: plots.plan_plots,
-    Kind.READINGS: readings.plan_readings,
-    Kind.CHARGES: ledger.plan_charges,
-    Kind.PAYMENTS: ledger.plan_payments,
-}
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "demo_files" / "examples"
 
@@ -49,22 +36,22 @@ def run_import(
     A commit holds the imports' lock for its whole transaction and plans from the database as it
     is inside it, so two files confirmed at once are written one after the other and the second
     sees the first one's rows (unchanged, not written twice)."""
-    if kind not in _PLANNERS:
-        raise ValueError(f"Unknown import kind: {kind!r}")
+    importer = importer_for(kind)
     sha256 = hashlib.sha256(content).hexdigest()
     report = ImportReport(kind=str(kind), file_name=file_name, sha256=sha256)
     report.duplicate_of = _already_imported(kind, sha256)
     if report.duplicate_of is not None:
         return report
 
-    required, optional = HEADERS[kind]
     try:
-        table = read_table(file_name=file_name, content=content, required=required, optional=optional)
+        table = read_table(
+            file_name=file_name, content=content, required=list(importer.required), optional=list(importer.optional)
+        )
     except FileRejected as rejected:
         _set_errors(report, rejected.errors)
         return report
     if not commit:
-        _plan(report, kind=kind, table=table, as_of=as_of)
+        _plan(report, importer=importer, table=table, as_of=as_of)
         return report
 
     try:
@@ -73,7 +60,7 @@ def run_import(
             report.duplicate_of = _already_imported(kind, sha256)
             if report.duplicate_of is not None:
                 return report
-            plan = _plan(report, kind=kind, table=table, as_of=as_of)
+            plan = _plan(report, importer=importer, table=table, as_of=as_of)
             if report.errors:
                 return report
             batch = ImportBatch.objects.create(
@@ -99,8 +86,8 @@ def run_import(
     return report
 
 
-def _plan(report: ImportReport, *, kind: str, table: Table, as_of: date | None) -> Plan:
-    plan = _PLANNERS[kind](table=table, as_of=as_of, today=timezone.localdate())
+def _plan(report: ImportReport, *, importer: type[Importer], table: Table, as_of: date | None) -> Plan:
+    plan = importer(table=table, as_of=as_of, today=timezone.localdate()).plan()
     report.rows, report.as_of, report.notices = plan.rows, plan.as_of, plan.notices
     if table.ignored:
         columns = ", ".join(f"«{name}»" for name in table.ignored)
