@@ -74,6 +74,9 @@ class PlotsImporter(Importer[PlotRow]):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._seen: dict[int, int] = {}  # plot number -> the row that named it first
+        self.plots: dict[int, Plot] = {}
+        self.meters: dict[int, Meter] = {}  # current meter by plot id
+        self.changes = _Changes()
 
     def parse(self, reader: RowReader) -> PlotRow:
         number = reader.plot_number()
@@ -99,13 +102,11 @@ class PlotsImporter(Importer[PlotRow]):
     def resolve(self, rows: list[PlotRow]) -> list[PlotRow]:
         numbers = [row.number for row in rows]
         self.plots = {plot.number: plot for plot in Plot.objects.filter(number__in=numbers)}
-        self.meters: dict[int, Meter] = {}
         current = Meter.objects.filter(plot__number__in=numbers, removed_on__isnull=True).order_by(
             F("installed_on").asc(nulls_first=True), "pk"
         )
         for meter in current:
             self.meters[meter.plot_id] = meter
-        self.changes = _Changes()
         return rows
 
     def diff(self, row: PlotRow) -> PreviewRow:

@@ -7,7 +7,7 @@ columns and their labels from this registry.
 from collections.abc import Callable, Iterator, Mapping
 from typing import ClassVar
 
-from billing.models import Charge, ImportBatch, Payment, Reading
+from billing.models import Charge, ImportBatch, Payment
 
 from . import ledger, plots, readings
 from .base import Importer
@@ -21,12 +21,6 @@ class _Planned(Importer):
 
     def plan(self) -> Plan:
         return type(self).planner(table=self.table, as_of=self.given_as_of, today=self.today)
-
-
-class _Readings(_Planned):
-    kind, label, model = ImportBatch.Kind.READINGS, ImportBatch.Kind.READINGS.label, Reading
-    required, optional = readings.REQUIRED, readings.OPTIONAL
-    planner = staticmethod(readings.plan_readings)
 
 
 class _Charges(_Planned):
@@ -45,7 +39,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     importer.kind: importer
     for importer in (
         plots.PlotsImporter,
-        _Readings,
+        readings.ReadingsImporter,
         _Charges,
         _Payments,
     )
