@@ -54,10 +54,24 @@ def run_import(
         _plan(report, importer=importer, table=table, as_of=as_of)
         return report
 
+    return _commit(report, kind=kind, importer=importer, table=table, as_of=as_of, uploaded_by=uploaded_by)
+
+
+def _commit(
+    report: ImportReport,
+    *,
+    kind: str,
+    importer: type[Importer],
+    table: Table,
+    as_of: date | None,
+    uploaded_by: AbstractBaseUser | None,
+) -> ImportReport:
+    """Under the imports' lock: the hash checked again, the plan made again from the database as
+    it is now, and, without a single error, the ImportBatch and every row written together."""
     try:
         with transaction.atomic():
             import_lock_take()
-            report.duplicate_of = _already_imported(kind, sha256)
+            report.duplicate_of = _already_imported(kind, report.sha256)
             if report.duplicate_of is not None:
                 return report
             plan = _plan(report, importer=importer, table=table, as_of=as_of)
@@ -65,8 +79,8 @@ def run_import(
                 return report
             batch = ImportBatch.objects.create(
                 kind=kind,
-                file_name=file_name[:255],
-                sha256=sha256,
+                file_name=report.file_name[:255],
+                sha256=report.sha256,
                 uploaded_by=uploaded_by,
                 as_of=plan.as_of,
                 rows_total=len(report.rows),
@@ -77,7 +91,7 @@ def run_import(
             plan.write(batch)
     except IntegrityError:
         # Rows changed under us in a way the lock does not cover (a hand edit in the admin).
-        report.duplicate_of = _already_imported(kind, sha256)
+        report.duplicate_of = _already_imported(kind, report.sha256)
         if report.duplicate_of is None:
             _set_errors(report, [RowError(None, None, "Данные изменились во время загрузки. Загрузите файл ещё раз.")])
         return report
