@@ -22,7 +22,7 @@ from django.db import models
 
 from billing.models import ImportBatch
 
-from .report import Plan, PreviewRow, RowError
+from .report import ErrorList, Plan, PreviewRow, RowError
 from .tables import Table
 from .values import RowReader
 
@@ -51,8 +51,7 @@ class Importer(Generic[RowT]):
         self.table = table
         self.given_as_of = as_of
         self.today = today
-        self.plan_ = Plan()
-        self.errors = self.plan_.errors
+        self.errors = ErrorList()
         self.notices: list[str] = []
 
     def has(self, column: str) -> bool:
@@ -84,12 +83,9 @@ class Importer(Generic[RowT]):
         resolved: list[RowT] = []
         if parsed and (self.resolve_despite_cell_errors or not self.errors):
             resolved = self.resolve(parsed)
-        if resolved:
-            self.plan_.rows = [self.diff(row) for row in resolved]
-        self.plan_.as_of = self.batch_date(parsed=parsed, resolved=resolved)
-        self.plan_.notices = self.notices
-        self.plan_.write = self.write
-        return self.plan_
+        preview = [self.diff(row) for row in resolved]
+        as_of = self.batch_date(parsed=parsed, resolved=resolved)
+        return Plan(rows=preview, errors=self.errors, as_of=as_of, notices=self.notices, write=self.write)
 
     def _parse_rows(self) -> list[RowT]:
         dates: dict[str, date | None] = {}  # the same date text is parsed once per file
