@@ -19,6 +19,7 @@ from billing.forms import AccrueFeesForm, ImportUploadForm
 from billing.models import ImportBatch
 from billing.services.accruals import fees_accrue
 from billing.services.imports import HEADERS, ImportReport, example_file, run_import
+from billing.services.imports.registry import IMPORTERS, importer_for
 from billing.services.imports.tmp_storage import pending_save, pending_take
 from billing.signals import readings_imported
 
@@ -27,12 +28,6 @@ ACCRUE_PERMISSION = "billing.add_charge"
 SESSION_KEY = "billing_import"
 PREVIEW_ROWS_SHOWN = 500
 
-IMPORT_KINDS = {
-    ImportBatch.Kind.PLOTS: "plot",
-    ImportBatch.Kind.READINGS: "reading",
-    ImportBatch.Kind.CHARGES: "charge",
-    ImportBatch.Kind.PAYMENTS: "payment",
-}
 STATUS_LABELS = {"new": "новая", "changed": "изменится", "unchanged": "без изменений"}
 EXAMPLE_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -41,7 +36,8 @@ EXAMPLE_TYPES = {
 
 
 def list_url(kind: str) -> str:
-    return reverse(f"billing_{IMPORT_KINDS[kind]}_modeladmin_index")
+    """The admin list of what a kind imports (its importer's model)."""
+    return reverse(f"billing_{importer_for(kind).model._meta.model_name}_modeladmin_index")
 
 
 def batch_url(batch: ImportBatch) -> str:
@@ -52,7 +48,7 @@ def kind_context(kind: str) -> dict:
     required, optional = HEADERS[kind]
     return {
         "kind": kind,
-        "kind_label": ImportBatch.Kind(kind).label,
+        "kind_label": importer_for(kind).label,
         "required_headers": required,
         "optional_headers": optional,
         "example_csv_url": reverse("billing_import_example", args=[kind, "csv"]),
@@ -90,7 +86,7 @@ class ImportPermissionMixin:
         if not request.user.has_perm(IMPORT_PERMISSION):
             raise PermissionDenied
         kind = kwargs.get("kind")
-        if kind is not None and kind not in IMPORT_KINDS:
+        if kind is not None and kind not in IMPORTERS:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -102,7 +98,7 @@ class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, Template
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["kinds"] = [kind_context(kind) for kind in IMPORT_KINDS]
+        context["kinds"] = [kind_context(kind) for kind in IMPORTERS]
         return context
 
 
@@ -115,13 +111,13 @@ class ImportUploadView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormVie
     header_icon = "upload"
 
     def get_page_title(self):
-        return f"Импорт из файла: {ImportBatch.Kind(self.kwargs['kind']).label.lower()}"
+        return f"Импорт из файла: {importer_for(self.kwargs['kind']).label.lower()}"
 
     def get_breadcrumbs_items(self):
         kind = self.kwargs["kind"]
         return [
             *self.breadcrumbs_items,
-            {"url": list_url(kind), "label": ImportBatch.Kind(kind).label},
+            {"url": list_url(kind), "label": importer_for(kind).label},
             {"url": "", "label": "Импорт из файла"},
         ]
 
@@ -173,7 +169,7 @@ class ImportConfirmView(ImportPermissionMixin, WagtailAdminTemplateMixin, Templa
     http_method_names = ["post"]
 
     def get_page_title(self):
-        return f"Импорт из файла: {ImportBatch.Kind(self.kwargs['kind']).label.lower()}"
+        return f"Импорт из файла: {importer_for(self.kwargs['kind']).label.lower()}"
 
     def refuse(self, kind: str):
         messages.error(self.request, "Загруженный файл не найден или устарел. Загрузите его ещё раз.")
@@ -216,7 +212,7 @@ def import_example(request, kind: str, fmt: str) -> HttpResponse:
     """A sample file with the right headers, to fill in and upload."""
     if not request.user.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied
-    if kind not in IMPORT_KINDS or fmt not in EXAMPLE_TYPES:
+    if kind not in IMPORTERS or fmt not in EXAMPLE_TYPES:
         raise Http404
     file_name, content = example_file(kind, fmt)
     response = HttpResponse(content, content_type=EXAMPLE_TYPES[fmt])

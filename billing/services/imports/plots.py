@@ -1,27 +1,37 @@
 """The plot registry: «Участок, Улица, Площадь, Электрификация, Новый счетчик[, Тип счетчика, ФИО, Email,
 Телефон]», keyed by plot number; every plot gets a current meter."""
 
-from datetime import date
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F
 
 from billing.models import ImportBatch, Meter, Plot
 
-from .report import CHANGED, NEW, UNCHANGED, Plan, PreviewRow, changed_value
-from .tables import Table
+from .base import FileRow, Importer
+from .report import CHANGED, NEW, UNCHANGED, PreviewRow, changed_value
 from .values import RowReader, format_decimal, normalize_yes_no, shown
-
-REQUIRED = ["Участок", "Улица", "Площадь", "Электрификация", "Новый счетчик"]
-OPTIONAL = ["Тип счетчика", "ФИО", "Email", "Телефон"]
 
 # column -> Plot field, for the optional columns present in the file
 _OPTIONAL_FIELDS = {"ФИО": "owner_name", "Email": "owner_email", "Телефон": "owner_phone"}
 _METER_KINDS = {Meter.Kind.SINGLE: "однотарифный", Meter.Kind.TWO_ZONE: "двухтарифный"}
+_COLUMNS = {
+    "street": "Улица",
+    "area": "Площадь",
+    "electrified": "Электрификация",
+    "has_new_meter": "Новый счетчик",
+    "owner_name": "ФИО",
+    "owner_email": "Email",
+    "owner_phone": "Телефон",
+}
 
 
-def _yes_no(value: bool) -> str:
-    return "Да" if value else "Нет"
+@dataclass
+class PlotRow(FileRow):
+    number: int
+    fields: dict[str, Any]  # Plot field -> value, for the columns in the file
+    meter_kind: str | None  # None: the column is absent or empty
 
 
 def _meter_kind(reader: RowReader) -> str | None:
@@ -41,30 +51,34 @@ def _shown(field: str, value) -> str:
     if field == "area":
         return format_decimal(value)
     if isinstance(value, bool):
-        return _yes_no(value)
+        return "Да" if value else "Нет"
     return str(value)
 
 
-_COLUMNS = {
-    "street": "Улица",
-    "area": "Площадь",
-    "electrified": "Электрификация",
-    "has_new_meter": "Новый счетчик",
-    "owner_name": "ФИО",
-    "owner_email": "Email",
-    "owner_phone": "Телефон",
-}
+@dataclass
+class _Changes:
+    new_plots: list[tuple[Plot, str]] = field(default_factory=list)  # with their meter kind
+    plots: list[Plot] = field(default_factory=list)
+    meters_for_existing: list[Meter] = field(default_factory=list)
+    meters: list[Meter] = field(default_factory=list)
 
 
-def plan_plots(*, table: Table, as_of: date | None, today: date) -> Plan:
-    plan = Plan(as_of=as_of)
-    errors = plan.errors
-    optional = {column: name for column, name in _OPTIONAL_FIELDS.items() if column in table.columns}
-    has_kind = "Тип счетчика" in table.columns
-    parsed = []
-    seen: dict[int, int] = {}
-    for row, cells in table.rows:
-        reader = RowReader(row=row, cells=cells, errors=errors, today=today, dates={})
+class PlotsImporter(Importer[PlotRow]):
+    kind = ImportBatch.Kind.PLOTS
+    label = ImportBatch.Kind.PLOTS.label
+    required = ["Участок", "Улица", "Площадь", "Электрификация", "Новый счетчик"]
+    optional = ["Тип счетчика", "ФИО", "Email", "Телефон"]
+    model = Plot
+    resolve_despite_cell_errors = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._seen: dict[int, int] = {}  # plot number -> the row that named it first
+        self.plots: dict[int, Plot] = {}
+        self.meters: dict[int, Meter] = {}  # current meter by plot id
+        self.changes = _Changes()
+
+    def parse(self, reader: RowReader) -> PlotRow:
         number = reader.plot_number()
         fields = {
             "street": reader.text("Улица", max_length=100),
@@ -72,76 +86,75 @@ def plan_plots(*, table: Table, as_of: date | None, today: date) -> Plan:
             "electrified": reader.boolean("Электрификация"),
             "has_new_meter": reader.boolean("Новый счетчик"),
         }
-        if "ФИО" in optional:
+        if self.has("ФИО"):
             fields["owner_name"] = reader.text("ФИО")
-        if "Email" in optional:
+        if self.has("Email"):
             fields["owner_email"] = reader.email("Email")
-        if "Телефон" in optional:
+        if self.has("Телефон"):
             fields["owner_phone"] = reader.phone("Телефон")
-        kind = _meter_kind(reader) if has_kind else None
-        if number is not None and number in seen:
-            reader.error("Участок", f"участок {number} уже есть в строке {seen[number]}.")
+        kind = _meter_kind(reader) if self.has("Тип счетчика") else None
+        if number is not None and number in self._seen:
+            reader.error("Участок", f"участок {number} уже есть в строке {self._seen[number]}.")
         elif number is not None:
-            seen[number] = row
-        if not reader.failed:
-            parsed.append((row, number, fields, kind))
-    if errors or not parsed:
-        return plan
+            self._seen[number] = reader.row
+        return PlotRow(row=reader.row, number=number, fields=fields, meter_kind=kind)
 
-    numbers = [item[1] for item in parsed]
-    plots = {plot.number: plot for plot in Plot.objects.filter(number__in=numbers)}
-    meters: dict[int, Meter] = {}
-    current = Meter.objects.filter(plot__number__in=numbers, removed_on__isnull=True).order_by(
-        F("installed_on").asc(nulls_first=True), "pk"
-    )
-    for meter in current:
-        meters[meter.plot_id] = meter
+    def resolve(self, rows: list[PlotRow]) -> list[PlotRow]:
+        numbers = [row.number for row in rows]
+        self.plots = {plot.number: plot for plot in Plot.objects.filter(number__in=numbers)}
+        current = Meter.objects.filter(plot__number__in=numbers, removed_on__isnull=True).order_by(
+            F("installed_on").asc(nulls_first=True), "pk"
+        )
+        for meter in current:
+            self.meters[meter.plot_id] = meter
+        return rows
 
-    new_plots: list[tuple[Plot, str]] = []
-    changed_plots: list[Plot] = []
-    meters_for_existing: list[Meter] = []
-    changed_meters: list[Meter] = []
-    for row, number, fields, kind in parsed:
-        values = {"Участок": str(number)}
-        values.update({_COLUMNS[field]: _shown(field, value) for field, value in fields.items()})
-        plot = plots.get(number)
+    def diff(self, row: PlotRow) -> PreviewRow:
+        values = {"Участок": str(row.number)}
+        values.update({_COLUMNS[name]: _shown(name, value) for name, value in row.fields.items()})
+        kind = row.meter_kind or Meter.Kind.TWO_ZONE
+        plot = self.plots.get(row.number)
         if plot is None:
-            new_plots.append((Plot(number=number, **fields), kind or Meter.Kind.TWO_ZONE))
-            if has_kind:
-                values["Тип счетчика"] = _METER_KINDS[kind or Meter.Kind.TWO_ZONE]
-            plan.rows.append(PreviewRow(row=row, status=NEW, values=values))
-            continue
+            self.changes.new_plots.append((Plot(number=row.number, **row.fields), kind))
+            if self.has("Тип счетчика"):
+                values["Тип счетчика"] = _METER_KINDS[kind]
+            return PreviewRow(row=row.row, status=NEW, values=values)
         status = UNCHANGED
-        for field, value in fields.items():
-            if getattr(plot, field) != value:
-                values[_COLUMNS[field]] = changed_value(_shown(field, value), _shown(field, getattr(plot, field)))
-                setattr(plot, field, value)
+        for name, value in row.fields.items():
+            if getattr(plot, name) != value:
+                values[_COLUMNS[name]] = changed_value(_shown(name, value), _shown(name, getattr(plot, name)))
+                setattr(plot, name, value)
                 status = CHANGED
         if status == CHANGED:
-            changed_plots.append(plot)
-        meter = meters.get(plot.pk)
-        if meter is None:
-            meters_for_existing.append(Meter(plot=plot, kind=kind or Meter.Kind.TWO_ZONE))
+            self.changes.plots.append(plot)
+        if self._diff_meter(plot, row.meter_kind, values):
             status = CHANGED
-            if has_kind:
+        return PreviewRow(row=row.row, status=status, values=values)
+
+    def _diff_meter(self, plot: Plot, kind: str | None, values: dict[str, str]) -> bool:
+        """The plot's current meter: a new one if it has none, its kind if the file names another."""
+        meter = self.meters.get(plot.pk)
+        if meter is None:
+            self.changes.meters_for_existing.append(Meter(plot=plot, kind=kind or Meter.Kind.TWO_ZONE))
+            if self.has("Тип счетчика"):
                 values["Тип счетчика"] = f"{_METER_KINDS[kind or Meter.Kind.TWO_ZONE]} (новый счётчик)"
-        elif kind and meter.kind != kind:
+            return True
+        if kind and meter.kind != kind:
             values["Тип счетчика"] = changed_value(_METER_KINDS[kind], _METER_KINDS[meter.kind])
             meter.kind = kind
-            changed_meters.append(meter)
-            status = CHANGED
-        elif has_kind:
+            self.changes.meters.append(meter)
+            return True
+        if self.has("Тип счетчика"):
             values["Тип счетчика"] = _METER_KINDS[meter.kind]
-        plan.rows.append(PreviewRow(row=row, status=status, values=values))
+        return False
 
-    update_fields = ["street", "area", "electrified", "has_new_meter", *optional.values()]
-
-    def write(batch: ImportBatch) -> None:
-        created = Plot.objects.bulk_create([plot for plot, _ in new_plots])
-        Plot.objects.bulk_update(changed_plots, update_fields)
-        new_meters = [Meter(plot=plot, kind=kind) for plot, (_, kind) in zip(created, new_plots, strict=True)]
-        Meter.objects.bulk_create(new_meters + meters_for_existing)
-        Meter.objects.bulk_update(changed_meters, ["kind"])
-
-    plan.write = write
-    return plan
+    def write(self, batch: ImportBatch) -> None:
+        changes = self.changes
+        update_fields = ["street", "area", "electrified", "has_new_meter"]
+        update_fields += [name for column, name in _OPTIONAL_FIELDS.items() if self.has(column)]
+        created = Plot.objects.bulk_create([plot for plot, _ in changes.new_plots])
+        Plot.objects.bulk_update(changes.plots, update_fields)
+        kinds = [kind for _, kind in changes.new_plots]
+        new_meters = [Meter(plot=plot, kind=kind) for plot, kind in zip(created, kinds, strict=True)]
+        Meter.objects.bulk_create(new_meters + changes.meters_for_existing)
+        Meter.objects.bulk_update(changes.meters, ["kind"])

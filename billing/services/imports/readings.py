@@ -1,6 +1,7 @@
 """Meter readings: «Участок, Дата, День, Ночь[, Счетчик]», keyed by meter + date."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
@@ -9,14 +10,24 @@ from django.db.models.functions import RowNumber
 
 from billing.models import ImportBatch, Meter, Plot, Reading
 
-from .report import CHANGED, NEW, UNCHANGED, Plan, PreviewRow, RowError, changed_value
-from .tables import Table
+from .base import FileRow, Importer
+from .report import CHANGED, NEW, UNCHANGED, PreviewRow, RowError, changed_value
 from .values import RowReader, format_date
 
-REQUIRED = ["Участок", "Дата", "День", "Ночь"]
-OPTIONAL = ["Счетчик"]
-
 MeterRef = tuple[int, str]  # meter id, kind
+StoredReading = tuple[int, int, int]  # reading id, day, night
+# meter id -> date -> (day, night, the file row or None for a stored reading)
+Timeline = dict[int, dict[date, tuple[int, int, int | None]]]
+
+
+@dataclass
+class ReadingRow(FileRow):
+    number: int
+    taken_on: date
+    day: int
+    night: int | None  # None: empty cell (a single-zone meter)
+    serial: str
+    meter_id: int = 0  # resolved
 
 
 def _meters(numbers: set[int]) -> tuple[dict[int, int], dict[int, MeterRef], dict[tuple[int, str], MeterRef]]:
@@ -50,112 +61,126 @@ def _existing(meter_ids: set[int], first_date: date) -> list[tuple[int, int, dat
     return [*previous, *recent]
 
 
-def plan_readings(*, table: Table, as_of: date | None, today: date) -> Plan:
-    plan = Plan()
-    errors = plan.errors
-    has_serial = "Счетчик" in table.columns
-    dates: dict[str, date | None] = {}
-    parsed = []
-    for row, cells in table.rows:
-        reader = RowReader(row=row, cells=cells, errors=errors, today=today, dates=dates)
-        number = reader.plot_number()
-        taken_on = reader.date("Дата")
-        day = reader.integer("День")
-        night = reader.integer("Ночь", required=False)
-        serial = reader.text("Счетчик") if has_serial else ""
-        if not reader.failed:
-            parsed.append((row, number, taken_on, day, night, serial))
-    if not parsed:
-        return plan
+class ReadingsImporter(Importer[ReadingRow]):
+    kind = ImportBatch.Kind.READINGS
+    label = ImportBatch.Kind.READINGS.label
+    required = ["Участок", "Дата", "День", "Ночь"]
+    optional = ["Счетчик"]
+    model = Reading
 
-    plot_ids, current, by_serial = _meters({item[1] for item in parsed})
-    resolved = []
-    seen: dict[tuple[int, date], int] = {}
-    for row, number, taken_on, day, night, serial in parsed:
-        plot_id = plot_ids.get(number)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.existing: dict[tuple[int, date], StoredReading] = {}
+        self.to_create: list[ReadingRow] = []
+        self.to_update: list[tuple[int, ReadingRow]] = []  # stored reading id, the row
+
+    def parse(self, reader: RowReader) -> ReadingRow:
+        return ReadingRow(
+            row=reader.row,
+            number=reader.plot_number(),
+            taken_on=reader.date("Дата"),
+            day=reader.integer("День"),
+            night=reader.integer("Ночь", required=False),
+            serial=reader.text("Счетчик") if self.has("Счетчик") else "",
+        )
+
+    def resolve(self, rows: list[ReadingRow]) -> list[ReadingRow]:
+        plot_ids, current, by_serial = _meters({row.number for row in rows})
+        resolved = []
+        seen: dict[tuple[int, date], int] = {}
+        for row in rows:
+            meter = self._meter(row, plot_ids, current, by_serial)
+            if meter is None:
+                continue
+            row.meter_id, kind = meter
+            if kind == Meter.Kind.TWO_ZONE and row.night is None:
+                self.error(row.row, "Ночь", "у двухтарифного счётчика нужно показание «Ночь».")
+                continue
+            if kind == Meter.Kind.SINGLE and row.night:
+                self.error(row.row, "Ночь", "у однотарифного счётчика нет ночной зоны: оставьте ячейку пустой.")
+                continue
+            key = (row.meter_id, row.taken_on)
+            if key in seen:
+                message = (
+                    f"повтор: показание счётчика участка {row.number} на {format_date(row.taken_on)} "
+                    f"уже есть в строке {seen[key]}."
+                )
+                self.error(row.row, "Дата", message)
+                continue
+            seen[key] = row.row
+            row.night = row.night or 0
+            resolved.append(row)
+        if resolved:
+            self._load_existing(resolved)
+        return resolved
+
+    def _meter(self, row: ReadingRow, plot_ids, current, by_serial) -> MeterRef | None:
+        """The meter a row is for: named by its serial, or the plot's current one."""
+        plot_id = plot_ids.get(row.number)
         if plot_id is None:
-            errors.append(RowError(row, "Участок", f"участка {number} нет в реестре."))
-            continue
-        if serial:
-            meter = by_serial.get((plot_id, serial.lower()))
+            self.error(row.row, "Участок", f"участка {row.number} нет в реестре.")
+            return None
+        if row.serial:
+            meter = by_serial.get((plot_id, row.serial.lower()))
             if meter is None:
-                errors.append(RowError(row, "Счетчик", f"у участка {number} нет счётчика с номером «{serial}»."))
-                continue
-        else:
-            meter = current.get(plot_id)
-            if meter is None:
-                errors.append(
-                    RowError(row, "Участок", f"у участка {number} нет счётчика; сначала загрузите реестр участков.")
-                )
-                continue
-        meter_id, kind = meter
-        if kind == Meter.Kind.TWO_ZONE and night is None:
-            errors.append(RowError(row, "Ночь", "у двухтарифного счётчика нужно показание «Ночь»."))
-            continue
-        if kind == Meter.Kind.SINGLE and night:
-            errors.append(RowError(row, "Ночь", "у однотарифного счётчика нет ночной зоны: оставьте ячейку пустой."))
-            continue
-        key = (meter_id, taken_on)
-        if key in seen:
-            errors.append(
-                RowError(
-                    row,
-                    "Дата",
-                    f"повтор: показание счётчика участка {number} на {format_date(taken_on)} "
-                    f"уже есть в строке {seen[key]}.",
-                )
-            )
-            continue
-        seen[key] = row
-        resolved.append((row, number, meter_id, taken_on, day, night or 0, serial))
-    if not resolved:
-        return plan
+                self.error(row.row, "Счетчик", f"у участка {row.number} нет счётчика с номером «{row.serial}».")
+            return meter
+        meter = current.get(plot_id)
+        if meter is None:
+            message = f"у участка {row.number} нет счётчика; сначала загрузите реестр участков."
+            self.error(row.row, "Участок", message)
+        return meter
 
-    existing: dict[tuple[int, date], tuple[int, int, int]] = {}
-    timeline: dict[int, dict[date, tuple[int, int, int | None]]] = defaultdict(dict)
-    first_date = min(item[3] for item in resolved)
-    for reading_id, meter_id, taken_on, day, night in _existing({item[2] for item in resolved}, first_date):
-        existing[(meter_id, taken_on)] = (reading_id, day, night)
-        timeline[meter_id][taken_on] = (day, night, None)
-    for row, _, meter_id, taken_on, day, night, _ in resolved:
-        timeline[meter_id][taken_on] = (day, night, row)
-    _check_order(timeline, errors)
+    def _load_existing(self, rows: list[ReadingRow]) -> None:
+        """What is stored around the file's dates, and the check that no reading goes down."""
+        timeline: Timeline = defaultdict(dict)
+        first_date = min(row.taken_on for row in rows)
+        for reading_id, meter_id, taken_on, day, night in _existing({row.meter_id for row in rows}, first_date):
+            self.existing[(meter_id, taken_on)] = (reading_id, day, night)
+            timeline[meter_id][taken_on] = (day, night, None)
+        for row in rows:
+            timeline[row.meter_id][row.taken_on] = (row.day, row.night, row.row)
+        _check_order(timeline, self.errors)
+        self.shown_dates = {taken_on: format_date(taken_on) for taken_on in {row.taken_on for row in rows}}
 
-    to_create, to_update = [], []
-    shown_dates = {taken_on: format_date(taken_on) for taken_on in {item[3] for item in resolved}}
-    for row, number, meter_id, taken_on, day, night, serial in resolved:
-        values = {"Участок": str(number), "Дата": shown_dates[taken_on], "День": str(day), "Ночь": str(night)}
-        if has_serial:
-            values["Счетчик"] = serial
-        old = existing.get((meter_id, taken_on))
+    def diff(self, row: ReadingRow) -> PreviewRow:
+        values = {
+            "Участок": str(row.number),
+            "Дата": self.shown_dates[row.taken_on],
+            "День": str(row.day),
+            "Ночь": str(row.night),
+        }
+        if self.has("Счетчик"):
+            values["Счетчик"] = row.serial
+        old = self.existing.get((row.meter_id, row.taken_on))
         if old is None:
-            status = NEW
-            to_create.append((meter_id, taken_on, day, night))
-        elif (old[1], old[2]) == (day, night):
-            status = UNCHANGED
-        else:
-            status = CHANGED
-            values["День"] = changed_value(str(day), str(old[1]))
-            values["Ночь"] = changed_value(str(night), str(old[2]))
-            to_update.append((old[0], day, night))
-        plan.rows.append(PreviewRow(row=row, status=status, values=values))
-    plan.as_of = as_of or max(item[3] for item in resolved)
+            self.to_create.append(row)
+            return PreviewRow(row=row.row, status=NEW, values=values)
+        if (old[1], old[2]) == (row.day, row.night):
+            return PreviewRow(row=row.row, status=UNCHANGED, values=values)
+        values["День"] = changed_value(str(row.day), str(old[1]))
+        values["Ночь"] = changed_value(str(row.night), str(old[2]))
+        self.to_update.append((old[0], row))
+        return PreviewRow(row=row.row, status=CHANGED, values=values)
 
-    def write(batch: ImportBatch) -> None:
+    def batch_date(self, *, parsed: list[ReadingRow], resolved: list[ReadingRow]) -> date | None:
+        """The newest reading of the file, unless the treasurer named a date."""
+        if not resolved:
+            return None
+        return self.given_as_of or max(row.taken_on for row in resolved)
+
+    def write(self, batch: ImportBatch) -> None:
         Reading.objects.bulk_create(
-            Reading(meter_id=meter_id, taken_on=taken_on, day=day, night=night, batch=batch)
-            for meter_id, taken_on, day, night in to_create
+            Reading(meter_id=row.meter_id, taken_on=row.taken_on, day=row.day, night=row.night, batch=batch)
+            for row in self.to_create
         )
         Reading.objects.bulk_update(
-            [Reading(pk=pk, day=day, night=night, batch=batch) for pk, day, night in to_update],
+            [Reading(pk=pk, day=row.day, night=row.night, batch=batch) for pk, row in self.to_update],
             ["day", "night", "batch"],
         )
 
-    plan.write = write
-    return plan
 
-
-def _check_order(timeline: dict[int, dict[date, tuple[int, int, int | None]]], errors: list[RowError]) -> None:
+def _check_order(timeline: Timeline, errors: list[RowError]) -> None:
     """Readings never go down: each file row is checked against its neighbours, in the file or the database."""
     for points in timeline.values():
         for (date0, (day0, night0, row0)), (date1, (day1, night1, row1)) in pairwise(sorted(points.items())):

@@ -10,25 +10,12 @@ from django.utils import timezone
 
 from billing.models import ImportBatch, ImportLock
 
-from . import ledger, plots, readings
+from .base import Importer
+from .registry import HEADERS, importer_for
 from .report import ErrorList, ImportReport, Plan, RowError
 from .tables import FileRejected, Table, read_table
 
 Kind = ImportBatch.Kind
-
-HEADERS: dict[str, tuple[list[str], list[str]]] = {
-    Kind.PLOTS: (plots.REQUIRED, plots.OPTIONAL),
-    Kind.READINGS: (readings.REQUIRED, readings.OPTIONAL),
-    Kind.CHARGES: (ledger.CHARGES_REQUIRED, ledger.CHARGES_OPTIONAL),
-    Kind.PAYMENTS: (ledger.PAYMENTS_REQUIRED, ledger.PAYMENTS_OPTIONAL),
-}
-
-_PLANNERS = {
-    Kind.PLOTS: plots.plan_plots,
-    Kind.READINGS: readings.plan_readings,
-    Kind.CHARGES: ledger.plan_charges,
-    Kind.PAYMENTS: ledger.plan_payments,
-}
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "demo_files" / "examples"
 
@@ -49,37 +36,51 @@ def run_import(
     A commit holds the imports' lock for its whole transaction and plans from the database as it
     is inside it, so two files confirmed at once are written one after the other and the second
     sees the first one's rows (unchanged, not written twice)."""
-    if kind not in _PLANNERS:
-        raise ValueError(f"Unknown import kind: {kind!r}")
+    importer = importer_for(kind)
     sha256 = hashlib.sha256(content).hexdigest()
     report = ImportReport(kind=str(kind), file_name=file_name, sha256=sha256)
     report.duplicate_of = _already_imported(kind, sha256)
     if report.duplicate_of is not None:
         return report
 
-    required, optional = HEADERS[kind]
     try:
-        table = read_table(file_name=file_name, content=content, required=required, optional=optional)
+        table = read_table(
+            file_name=file_name, content=content, required=list(importer.required), optional=list(importer.optional)
+        )
     except FileRejected as rejected:
         _set_errors(report, rejected.errors)
         return report
     if not commit:
-        _plan(report, kind=kind, table=table, as_of=as_of)
+        _plan(report, importer=importer, table=table, as_of=as_of)
         return report
 
+    return _commit(report, kind=kind, importer=importer, table=table, as_of=as_of, uploaded_by=uploaded_by)
+
+
+def _commit(
+    report: ImportReport,
+    *,
+    kind: str,
+    importer: type[Importer],
+    table: Table,
+    as_of: date | None,
+    uploaded_by: AbstractBaseUser | None,
+) -> ImportReport:
+    """Under the imports' lock: the hash checked again, the plan made again from the database as
+    it is now, and, without a single error, the ImportBatch and every row written together."""
     try:
         with transaction.atomic():
             import_lock_take()
-            report.duplicate_of = _already_imported(kind, sha256)
+            report.duplicate_of = _already_imported(kind, report.sha256)
             if report.duplicate_of is not None:
                 return report
-            plan = _plan(report, kind=kind, table=table, as_of=as_of)
+            plan = _plan(report, importer=importer, table=table, as_of=as_of)
             if report.errors:
                 return report
             batch = ImportBatch.objects.create(
                 kind=kind,
-                file_name=file_name[:255],
-                sha256=sha256,
+                file_name=report.file_name[:255],
+                sha256=report.sha256,
                 uploaded_by=uploaded_by,
                 as_of=plan.as_of,
                 rows_total=len(report.rows),
@@ -90,7 +91,7 @@ def run_import(
             plan.write(batch)
     except IntegrityError:
         # Rows changed under us in a way the lock does not cover (a hand edit in the admin).
-        report.duplicate_of = _already_imported(kind, sha256)
+        report.duplicate_of = _already_imported(kind, report.sha256)
         if report.duplicate_of is None:
             _set_errors(report, [RowError(None, None, "Данные изменились во время загрузки. Загрузите файл ещё раз.")])
         return report
@@ -99,8 +100,8 @@ def run_import(
     return report
 
 
-def _plan(report: ImportReport, *, kind: str, table: Table, as_of: date | None) -> Plan:
-    plan = _PLANNERS[kind](table=table, as_of=as_of, today=timezone.localdate())
+def _plan(report: ImportReport, *, importer: type[Importer], table: Table, as_of: date | None) -> Plan:
+    plan = importer(table=table, as_of=as_of, today=timezone.localdate()).plan()
     report.rows, report.as_of, report.notices = plan.rows, plan.as_of, plan.notices
     if table.ignored:
         columns = ", ".join(f"«{name}»" for name in table.ignored)

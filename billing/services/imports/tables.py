@@ -311,15 +311,21 @@ def _too_many_rows() -> FileRejected:
     return _reject(f"В файле больше {max_rows():,} строк: разделите его на несколько файлов.".replace(",", "\u00a0"))
 
 
-def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
+def _known_headers(required: list[str], optional: list[str]) -> dict[str, str]:
+    """Normalized header or alias -> the canonical column name, for this kind's columns."""
     known = {normalize_header(name): name for name in required + optional}
     for canonical, aliases in _ALIASES.items():
         if canonical in known:
             for alias in aliases:
                 known.setdefault(normalize_header(alias), known[canonical])
+    return known
 
-    limit = max_rows()
-    rows = iter(raw_rows)
+
+def _read_header(
+    rows: Iterator, required: list[str], optional: list[str]
+) -> tuple[int, int, dict[int, str], list[str]]:
+    """The first non-blank row: its number, its width, column position -> canonical name, and the
+    columns not loaded. Raises FileRejected for no header, a repeated or a missing required column."""
     header = None
     for number, values, _ in rows:
         if not _all_blank(values):
@@ -329,8 +335,8 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
             break
     if header is None:
         raise _reject("Файл пустой.")
-
     header_number, header_values = header
+    known = _known_headers(required, optional)
     positions: dict[int, str] = {}
     ignored = []
     errors = ErrorList()
@@ -351,12 +357,18 @@ def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
     )
     if errors:
         raise FileRejected(errors)
+    return header_number, len(header_values), positions, ignored
 
+
+def _build_table(raw_rows, required: list[str], optional: list[str]) -> Table:
+    rows = iter(raw_rows)
+    header_number, header_width, positions, ignored = _read_header(rows, required, optional)
     table = Table(columns=set(positions.values()), ignored=ignored)
     width = max(positions) + 1
     raw_rows.width = width  # an XLSX reads no cells right of the last named column
-    header_width = len(header_values)
     columns = list(positions.items())
+    limit = max_rows()
+    errors = ErrorList()
     last = header_number
     for number, values, formulas in rows:
         if number - last > EMPTY_ROWS_END:
