@@ -31,7 +31,7 @@ class CabinetContext:
         """«Статус моих оплат от …» in the menu. A view that has read the date for its own content
         passes it in (the payments page). Every other signed-in page — Wagtail's, allauth's, the
         rest of the cabinet — has no use for it but the menu, so it is read here, explicitly and
-        once, when the menu first asks: one indexed query, none where the menu is not shown."""
+        once, when the menu first asks: one query over the import batches, none where it is not shown."""
         if isinstance(self._payment_status_date, self.Unread):
             self._payment_status_date = payment_status_date()
         return self._payment_status_date
