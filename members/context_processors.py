@@ -4,6 +4,7 @@ import datetime
 from functools import cached_property
 
 from django.http import HttpRequest
+from django.urls import ResolverMatch
 
 from billing.selectors import payment_status_date
 from members.partnership import partnership_settings
@@ -12,12 +13,43 @@ from members.partnership import partnership_settings
 class CabinetContext:
     """Lazy: a page that never shows the menu item runs no query; one that does runs one."""
 
-    def __init__(self, request: HttpRequest) -> None:
+    class Unread:
+        """The payment status date not read yet (None is a date that was read: there is no data)."""
+
+    UNREAD = Unread()
+
+    def __init__(self, request: HttpRequest, *, payment_status_date: datetime.date | None | Unread = UNREAD) -> None:
         self.request = request
+        self._payment_status_date = payment_status_date
+
+    @property
+    def payment_status_date(self) -> datetime.date | None:
+        """«Статус моих оплат от …» in the menu. A view that has read the date for its own content
+        passes it in (the payments page). Every other signed-in page — Wagtail's, allauth's, the
+        rest of the cabinet — has no use for it but the menu, so it is read here, explicitly and
+        once, when the menu first asks: one query over the import batches, none where it is not shown."""
+        if isinstance(self._payment_status_date, self.Unread):
+            self._payment_status_date = payment_status_date()
+        return self._payment_status_date
 
     @cached_property
-    def payment_status_date(self) -> datetime.date | None:
-        return payment_status_date()
+    def _resolved(self) -> ResolverMatch | None:
+        return getattr(self.request, "resolver_match", None)
+
+    @cached_property
+    def current_view(self) -> str:
+        """The page's view name («cabinet:payments»): the menu marks the item of that view."""
+        return self._resolved.view_name if self._resolved is not None else ""
+
+    @cached_property
+    def on_account_page(self) -> bool:
+        """One of allauth's account pages (email, password, …), whose URL names start «account_»."""
+        return self._resolved is not None and (self._resolved.url_name or "").startswith("account_")
+
+    @cached_property
+    def in_menu_section(self) -> bool:
+        """«Мои данные» is the open section on the cabinet's pages and on the account pages."""
+        return self._resolved is not None and ("cabinet" in self._resolved.namespaces or self.on_account_page)
 
     @cached_property
     def plot_label(self) -> str:
