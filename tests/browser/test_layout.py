@@ -116,3 +116,20 @@ def test_the_edit_form_is_styled_for_a_finger(browser, live_server, site_pages, 
     hint.locator("summary").click()
     assert "через запятую" in hint.inner_text()
     context.close()
+
+
+def test_on_a_desktop_the_cabinet_keeps_the_headers_width_and_its_sidebar_beside(
+    browser, live_server, site_pages, member_with_data
+):
+    context, page = open_at(browser, live_server, 1280)
+    log_in(page, "269")
+    for path in ("/cabinet/payments/", "/cabinet/electricity/"):
+        page.goto(path)
+        main, sidebar = page.locator("main").bounding_box(), page.locator("aside.sidebar").bounding_box()
+        brand = page.locator(".brand").bounding_box()
+        assert sidebar["x"] >= main["x"] + main["width"], path  # beside the tables, not under them
+        assert sidebar["y"] < main["y"] + 50, path
+        assert main["x"] >= brand["x"] and sidebar["x"] + sidebar["width"] <= brand["x"] + brand["width"] + 1, path
+        wrap = page.locator(".table-wrap").first
+        assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), path  # the whole table is seen
+    context.close()
