@@ -16,7 +16,7 @@ WIDTHS = (390, 1280)
 PASSWORD = "Sad-2024x"
 ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
 CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
-CABINET_PAGES += ["/accounts/password/change/"]
+CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/"]
 
 
 def audit(page) -> list[str]:
