@@ -61,6 +61,13 @@ class Importer(Generic[RowT]):
     def error(self, row: int, column: str | None, message: str) -> None:
         self.errors.append(RowError(row, column, message))
 
+    @staticmethod
+    def earlier_row(seen: dict, key: object, row: int) -> int | None:
+        """The row that named `key` before `row` (a repeat within the file), else None; the
+        first row naming a key is remembered in `seen`."""
+        earlier = seen.setdefault(key, row)
+        return None if earlier == row else earlier
+
     def parse(self, reader: RowReader) -> RowT:
         raise NotImplementedError
 

@@ -71,14 +71,13 @@ class ChargesImporter(Importer[ChargeRow]):
                 continue
             row.plot_id, row.article = plots[row.number], self.articles.key(row.article_name)
             key = (row.plot_id, row.article, row.accrued_on)
-            if key in seen:
+            if (earlier := self.earlier_row(seen, key, row.row)) is not None:
                 message = (
                     f"повтор: начисление «{row.article_name}» участку {row.number} на {format_date(row.accrued_on)} "
-                    f"уже есть в строке {seen[key]}."
+                    f"уже есть в строке {earlier}."
                 )
                 self.error(row.row, "Статья", message)
                 continue
-            seen[key] = row.row
             resolved.append(row)
         self.notices = self.articles.notices()
         return resolved

@@ -93,10 +93,8 @@ class PlotsImporter(Importer[PlotRow]):
         if self.has("Телефон"):
             fields["owner_phone"] = reader.phone("Телефон")
         kind = _meter_kind(reader) if self.has("Тип счетчика") else None
-        if number is not None and number in self._seen:
-            reader.error("Участок", f"участок {number} уже есть в строке {self._seen[number]}.")
-        elif number is not None:
-            self._seen[number] = reader.row
+        if number is not None and (earlier := self.earlier_row(self._seen, number, reader.row)) is not None:
+            reader.error("Участок", f"участок {number} уже есть в строке {earlier}.")
         return PlotRow(row=reader.row, number=number, fields=fields, meter_kind=kind)
 
     def resolve(self, rows: list[PlotRow]) -> list[PlotRow]:

@@ -100,14 +100,13 @@ class ReadingsImporter(Importer[ReadingRow]):
                 self.error(row.row, "Ночь", "у однотарифного счётчика нет ночной зоны: оставьте ячейку пустой.")
                 continue
             key = (row.meter_id, row.taken_on)
-            if key in seen:
+            if (earlier := self.earlier_row(seen, key, row.row)) is not None:
                 message = (
                     f"повтор: показание счётчика участка {row.number} на {format_date(row.taken_on)} "
-                    f"уже есть в строке {seen[key]}."
+                    f"уже есть в строке {earlier}."
                 )
                 self.error(row.row, "Дата", message)
                 continue
-            seen[key] = row.row
             row.night = row.night or 0
             resolved.append(row)
         if resolved:
