@@ -12,12 +12,14 @@ def choose_pages(apps, schema_editor):
     for site_settings in SiteSettings.objects.select_related("site__root_page"):
         root = site_settings.site.root_page
         under_root = {"path__startswith": root.path, "live": True}
+        # ids only: a historical form page cannot be built (Wagtail's AbstractForm.__init__ reads
+        # attributes a migration's model does not have)
         if site_settings.contact_page_id is None:
-            contact = ContactPage.objects.filter(**under_root).order_by("path").first()
-            site_settings.contact_page_id = contact.pk if contact else None
+            contacts = ContactPage.objects.filter(**under_root).order_by("path")
+            site_settings.contact_page_id = contacts.values_list("pk", flat=True).first()
         if site_settings.consent_page_id is None:
-            consent = Page.objects.filter(slug="soglasie", **under_root).order_by("path").first()
-            site_settings.consent_page_id = consent.pk if consent else None
+            consents = Page.objects.filter(slug="soglasie", **under_root).order_by("path")
+            site_settings.consent_page_id = consents.values_list("pk", flat=True).first()
         site_settings.save(update_fields=["contact_page", "consent_page"])
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from wagtail.models import Site
 
 from home.models import ContactPage, ContentPage, SiteSettings
@@ -132,7 +133,9 @@ def test_the_migration_chooses_the_pages_of_an_existing_site(site_pages):
     second = make_contact(site_pages.home, title="Написать казначею", slug="kaznachey")
     SiteSettings.objects.update(consent_page=None, contact_page=None)
     migration = importlib.import_module("home.migrations.0003_site_settings_contact_page")
-    migration.choose_pages(apps, None)
+    # the models as the migration sees them (a historical form page is not the real one)
+    historical = MigrationLoader(connection).project_state(("home", "0003_site_settings_contact_page")).apps
+    migration.choose_pages(historical, None)
     site_settings = SiteSettings.objects.get()
     assert site_settings.consent_page_id == site_pages.consent.pk
     assert site_settings.contact_page_id == site_pages.contact.pk != second.pk  # the first in the tree
