@@ -55,3 +55,15 @@ class ImportLock(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def batch_field(*, related_name: str) -> models.ForeignKey:
+    """The import that wrote a row; the row outlives an undone import's record."""
+    return models.ForeignKey(
+        "billing.ImportBatch",
+        verbose_name="загрузка",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )

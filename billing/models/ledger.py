@@ -4,6 +4,8 @@ from django.db.models import Q
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import RevisionMixin
 
+from .imports import batch_field
+
 
 class Article(RevisionMixin, models.Model):
     """A line of the member's statement: «Членские взносы 2022», «Электроэнергия» …"""
@@ -58,14 +60,7 @@ class Charge(models.Model):
     article = models.ForeignKey(Article, verbose_name="статья", on_delete=models.PROTECT, related_name="charges")
     amount = models.DecimalField("сумма, ₽", max_digits=12, decimal_places=2)
     accrued_on = models.DateField("дата начисления")
-    batch = models.ForeignKey(
-        "billing.ImportBatch",
-        verbose_name="загрузка",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="charges",
-    )
+    batch = batch_field(related_name="charges")
 
     class Meta:
         verbose_name = "начисление"
@@ -85,14 +80,7 @@ class Payment(models.Model):
     paid_on = models.DateField("дата оплаты")
     amount = models.DecimalField("сумма, ₽", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     document = models.CharField("документ", max_length=64, blank=True, help_text="номер платёжного документа банка")
-    batch = models.ForeignKey(
-        "billing.ImportBatch",
-        verbose_name="загрузка",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="payments",
-    )
+    batch = batch_field(related_name="payments")
 
     class Meta:
         verbose_name = "платёж"

@@ -1,6 +1,8 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from .imports import batch_field
+
 
 class Plot(models.Model):
     """A plot of the partnership's registry. The registry contacts let a member's claim
@@ -57,14 +59,7 @@ class Reading(models.Model):
     taken_on = models.DateField("дата")
     day = models.PositiveIntegerField("день, кВт·ч")
     night = models.PositiveIntegerField("ночь, кВт·ч", default=0)
-    batch = models.ForeignKey(
-        "billing.ImportBatch",
-        verbose_name="загрузка",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="readings",
-    )
+    batch = batch_field(related_name="readings")
 
     class Meta:
         verbose_name = "показание"
