@@ -38,7 +38,7 @@ _MONTHS_OF = "января|февраля|марта|апреля|мая|июн�
 _DOC_WORDS = (
     r"договор|дог|контракт|сч|с/ф|квит|кв-ци|п/п|пп|плат|поручен|заказ|чек|док|акт|накладн|заяв|протокол"
     r"|решени|извещ|требован|ордер|перевод|операц|транзакц|дело|исп|карт|прибор|пу|инн|кпп|бик|огрн|снилс"
-    r"|паспорт|р/с|к/с|кад|рег|код|пин|ид|id|реестр|ведомост"
+    r"|паспорт|р/с|к/с|кад|рег|код|пин|ид|id|реестр|ведомост|учет"
 )
 # Words before a house, a flat, a line or a settlement's own number: «д. 5», «кв. 3», «линия 5», «СНТ №5».
 _ADDRESS_NUMBERED = (
@@ -95,11 +95,12 @@ _MASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\s*(?:от\s*¤\s*)?[а-яa-z]{0,3}[-/]?\d[\w/-]*",
         ),
         ("document", r"№\s*\d+\s*от\s*¤"),
-        # Addresses: «д. 5», «ул. Садовая, 12», «кв 3», «линия 5», «снт ромашка-2»; and «5-я линия».
+        # Addresses: «д. 5», «ул. Садовая, 12», «кв 3», «линия 5», «снт ромашка-2», then «5-я линия»; a year
+        # is never a house («СНТ 2023»), nor a number a plot word follows («2 линия 68 уч»).
         (
             "address",
             rf"(?<![а-яa-z\d/-])(?:(?:{_ADDRESS_NAMED})(?![а-яa-z])\.?(?:\s*,?\s*{_NAME_BETWEEN}){{1,2}}?"
-            rf"|(?:{_ADDRESS_NUMBERED})(?![а-яa-z])\.?)\s*,?\s*№?\s*\d+(?:\s*/\s*\d+)?",
+            rf"|(?:{_ADDRESS_NUMBERED})(?![а-яa-z])\.?)\s*,?\s*№?\s*(?!20[1-3]\d(?!\d))\d+(?!\d)(?!\s*-?\s*{_PLOT_WORD})(?:\s*/\s*\d+)?",
         ),
         (
             "address",
@@ -118,13 +119,16 @@ _NUMBER = (
 # Between plots of one list: «269, 270», «269 и 270», «269+270», «269 и уч. 270», «№269,№270»;
 # a year after a comma ends the list («уч 56, 2023»).
 _SEPARATOR = rf"\s*(?:,|\+|&|(?<![а-я])и(?![а-я]))\s*(?:{_PLOT_WORD}\.?\s*)?(?:№\s*)?(?!20[1-3]\d(?!\d))"
+# How many plots, not which: «за 2 участка», «3 участков», «2 уч. по 6 соток» (see _PLOTS).
+_COUNT_WORD = r"участк(?:а|ов|и|ам)(?![а-я])"
 # A plot word (or a lone «№») followed by a list of plots; or a number followed by a plot word that
 # has no number of its own after it («269 уч», «269уч.»). «уч» glued to the word before counts
 # only with its number glued after it («ВЗНОСОВУЧ46»).
 _PLOTS = re.compile(
     rf"(?:(?:(?<![а-яa-z]){_PLOT_WORD}|(?<=[а-я])уч(?=[.№]?\d))\.?[\s.:,-]*(?:номер\s*|№[\s.:]*)?|(?P<sign>№)[\s.:]*)"
     rf"(?P<list>{_NUMBER}(?:{_SEPARATOR}{_NUMBER})*)"
-    rf"|(?<![\d.,/:-])(?P<before>\d{{1,4}})\s*-?\s*(?<![а-яa-z]){_PLOT_WORD}(?![а-я])\.?(?![\s.:,-]*(?:№\s*)?\d)"
+    rf"|(?<![\d.,/:-])(?P<before>\d{{1,4}})\s*-?\s*(?<![а-яa-z])(?!{_COUNT_WORD}){_PLOT_WORD}(?![а-я])\.?"
+    r"(?![\s.:,-]*(?:№\s*)?\d)(?!\.?\s*по(?![а-я]))"
 )
 # A lone «№» is a plot only at the start, after punctuation or after the words of a payment
 # («взносы №199», «оплата № 5»): after any other word («претензии №12», «приказу № 5») it is a document's.
@@ -154,8 +158,8 @@ _KINDS: tuple[tuple[ArticleKind, str, re.Pattern[str]], ...] = tuple(
 _YEARS = (
     # 2010-2039 as a number of its own (amounts and dates are masked by then).
     re.compile(r"(?<!\d)(20[1-3]\d)(?!\d)"),
-    # «за 22 г.», «22г», «22 год»: two digits with the word for a year.
-    re.compile(r"(?<![\d.,])([1-3]\d)\s*(?:г(?![а-я])|год)"),
+    # «за 22 г.», «22г», «22 год»: two digits with the word for a year; not «22 г.р.», a year of birth.
+    re.compile(r"(?<![\d.,])([1-3]\d)\s*(?:г(?![а-я])(?!\.?\s*р(?![а-я]))|год)"),
 )
 
 

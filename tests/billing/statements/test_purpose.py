@@ -43,6 +43,8 @@ REGISTRY = frozenset(range(1, 601))
         ("N 199 членские", [199]),
         ("уч.269,270,271 и уч. 269", [269, 270, 271]),
         ("уч 56, 2023", [56]),
+        ("2 линия 68 уч", [68]),
+        ("Участок 29 (2 уч. по 6 сот)", [29]),
     ],
 )
 def test_plot_numbers_in_every_shape(purpose, plots):
@@ -79,6 +81,8 @@ def test_plot_numbers_in_every_shape(purpose, plots):
         "уч 12а",
         "уч 12/1",
         "прибор учета № 1234",
+        "учет электроэнергии № 35",
+        "оплата за 2 участка членские",
     ],
 )
 def test_numbers_that_are_not_plots(purpose):
@@ -103,6 +107,8 @@ def test_numbers_that_are_not_plots(purpose):
         ("членские от 01.05.2022", "membership", None),
         ("членские 2021-2022", "membership", None),
         ("взносы за 2023 год", None, 2023),
+        ("уч 21, 22 г.р.", None, None),
+        ("Взнос за участок в СНТ 2023", None, 2023),
     ],
 )
 def test_article_hint_reads_kind_and_year(purpose, kind, year):
