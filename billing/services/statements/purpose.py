@@ -100,20 +100,24 @@ _MASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "address",
             rf"(?<![а-яa-z\d/-])(?:(?:{_ADDRESS_NAMED})(?![а-яa-z])\.?(?:\s*,?\s*{_NAME_BETWEEN}){{1,2}}?"
-            rf"|(?:{_ADDRESS_NUMBERED})(?![а-яa-z])\.?)\s*,?\s*№?\s*(?!20[1-3]\d(?!\d))\d+(?!\d)(?!\s*-?\s*{_PLOT_WORD})(?:\s*/\s*\d+)?",
+            rf"|(?:{_ADDRESS_NUMBERED})(?![а-яa-z])\.?)\s*,?\s*№?\s*(?!20[1-3]\d(?!\d))\d+(?!\d)"
+            rf"(?!\s*-?\s*{_PLOT_WORD})(?:\s*/\s*\d+)?",
         ),
         (
-            "address",
+            "line",
             r"(?<!\d)\d+\s*-?\s*(?:[яйе]|ая|ой|ий|ья)?\s*(?:линия|лин|улица|ул|проезд|аллея|просек|квартал|очередь"
             r"|сектор|массив)(?![а-я])\.?",
         ),
     )
 )
 
-# A plot number: up to four digits, not the start of a decimal, a date, a fraction («12/1») or a
-# lettered plot («12а», which is not plot 12), and not followed by a unit (руб, г, квт, соток, %).
+# Text that ends with a plot word: the number after it is the plot's, whatever follows.
+_ENDS_WITH_PLOT_WORD = re.compile(rf"(?<![а-яa-z]){_PLOT_WORD}\.?[\s.:,-]*(?:номер\s*|№\s*)?$")
+# A plot number: up to four digits (after zeros: «000034»), not the start of a decimal, a date, a
+# fraction («12/1») or a lettered plot («12а», which is not plot 12), and not followed by a unit
+# (руб, г, квт, соток, %).
 _NUMBER = (
-    r"\d{1,4}(?!\d|[.,]\d{1,2}(?!\d)|[./:-]\d|-?[а-яa-z](?![а-яa-z]|\s*\d)"
+    r"0*\d{1,4}(?!\d|[.,]\d{1,2}(?!\d)|[./:-]\d|-?[а-яa-z](?![а-яa-z]|\s*\d)"
     r"|\s*(?:г(?![а-я])(?!\.?\s*[а-я]{4})|год|р(?![а-я])|руб|₽|коп|квт|кв(?![а-я])|тыс|%|шт|сот|м2|м(?![а-я])|га(?![а-я])))"
 )
 # Between plots of one list: «269, 270», «269 и 270», «269+270», «269 и уч. 270», «№269,№270»;
@@ -190,11 +194,16 @@ def _plain(purpose: str) -> str:
     return _MONTH_YEAR.sub(r" \1 г ", text)
 
 
+def _gap_unless_plot(found: re.Match[str]) -> str:
+    """«5 линия» is a line, but in «уч. 34 ул. 2-я Лесная» the 34 is the plot's."""
+    return found[0] if _ENDS_WITH_PLOT_WORD.search(found.string, 0, found.start()) else _GAP
+
+
 @lru_cache(maxsize=4096)
 def _masked(text: str, *, keep_years: bool) -> str:
     for name, pattern in _MASKS:
         if not (keep_years and name == "year"):
-            text = pattern.sub(_GAP, text)
+            text = pattern.sub(_gap_unless_plot if name == "line" else _GAP, text)
     return text
 
 
