@@ -10,6 +10,7 @@ SERVING_LOCK_DIR at a folder on the disk they share (NFSv4 passes flock between 
 
 import fcntl
 import hashlib
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from django.db import connection
 
 from .errors import BackupError
 
+logger = logging.getLogger(__name__)
 _held: list[int] = []  # descriptors the serving process keeps open for its whole life
 
 
@@ -37,11 +39,18 @@ def _open(path: Path) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
 
 
-def hold_serving_lock() -> Path:
-    """Mark this process as serving until it exits; called once by cms.wsgi."""
+def hold_serving_lock() -> Path | None:
+    """Mark this process as serving until it exits; called once by cms.wsgi.
+
+    A folder that cannot hold the lock must not take the site down: it is logged, and the site serves.
+    """
     path = serving_lock_path()
-    descriptor = _open(path)
-    fcntl.flock(descriptor, fcntl.LOCK_SH)  # waits only while a restore holds it
+    try:
+        descriptor = _open(path)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)  # waits only while a restore holds it
+    except OSError as error:
+        logger.error("Отметка работы сайта не поставлена (%s): restore не увидит этот процесс. %s", path, error)
+        return None
     _held.append(descriptor)
     return path
 
@@ -50,16 +59,26 @@ def hold_serving_lock() -> Path:
 def site_stopped(*, force: bool = False) -> Iterator[None]:
     """Hold the database's lock exclusively for the restore, or refuse while anything serves it.
 
-    force=True goes on anyway: for when the processes holding it do not serve this site's data.
+    force=True goes on without it: the operator has made sure the site is stopped (the lock could
+    not be checked, or is held by a process that does not serve this database).
     """
     path = serving_lock_path()
-    descriptor = _open(path)
+    try:
+        descriptor = _open(path)
+    except OSError as error:
+        if not force:
+            raise BackupError(_unknown_message(path, error)) from None
+        yield
+        return
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if not force:
                 raise BackupError(_serving_message(path, descriptor)) from None
+        except OSError as error:
+            if not force:
+                raise BackupError(_unknown_message(path, error)) from None
         yield
     finally:
         os.close(descriptor)
@@ -72,7 +91,14 @@ def _serving_message(path: Path, descriptor: int) -> str:
         f"Сайт сейчас работает с этой базой данных{who}: восстановление остановлено, ничего не изменено."
         " Остановите веб-сервер — gunicorn (процесс web из Procfile) или manage.py runserver —"
         " и обработчик задач manage.py qcluster, затем повторите."
-        f" Отметка работы сайта: {path}. Ключ --force — только если эти процессы не обслуживают эту базу."
+        f" Отметка работы сайта: {path}."
+    )
+
+
+def _unknown_message(path: Path, error: OSError) -> str:
+    return (
+        f"Не удалось проверить, работает ли сайт ({path}: {error.strerror or error})."
+        " Если веб-сервер и обработчик задач точно остановлены, повторите с --force."
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from cms.backups import site_stopped
+from cms.backups import hold_serving_lock, site_stopped
 from tests.cms.test_backup import make_archive
 from tests.cms.test_backup_offsite import database_url
 
@@ -113,3 +113,15 @@ def test_a_restore_holds_the_lock_while_it_runs(settings, tmp_path):
     settings.SERVING_LOCK_DIR = tmp_path / "serving"
     with site_stopped(), pytest.raises(CommandError, match="Сайт сейчас работает с этой базой данных"):
         call_command("restore", str(tmp_path / "any.tar.gz"))
+
+
+@pytest.mark.django_db
+def test_a_lock_that_cannot_be_checked_stops_restore_but_not_the_site(settings, tmp_path, caplog):
+    (tmp_path / "file").write_text("not a folder")
+    settings.SERVING_LOCK_DIR = tmp_path / "file" / "serving"
+    assert hold_serving_lock() is None
+    assert "Отметка работы сайта не поставлена" in caplog.text
+    with pytest.raises(CommandError, match="Не удалось проверить, работает ли сайт.*повторите с --force"):
+        call_command("restore", str(tmp_path / "any.tar.gz"))
+    with pytest.raises(CommandError, match="Архив не найден"):
+        call_command("restore", "--force", str(tmp_path / "any.tar.gz"))
