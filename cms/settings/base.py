@@ -278,3 +278,37 @@ SMS_RETRY_BACKOFF = env.float("SMS_RETRY_BACKOFF", default=2.0)  # seconds, doub
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=12)  # over all runs, then the row fails
 SMS_SEND_DAY = env.int("SMS_SEND_DAY", default=1)  # the monthly run: day of month and hour
 SMS_SEND_HOUR = env.int("SMS_SEND_HOUR", default=10)
+
+# Backups (cms.backups, manage.py backup/restore). BACKUP_KEEP: how many newest archives stay in
+# the folder and in the offsite storage (0 keeps all). BACKUP_S3_URL sends every archive to
+# S3-compatible storage as well: s3://KEY:SECRET@host[:port]/bucket[/folder][?region=…]
+# (s3+http:// for a server without TLS; KEY and SECRET percent-encoded). It becomes the named
+# storage "backups"; the URL itself is not kept in settings, and the error page masks *_key.
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=30)
+# Where web processes hold their "serving" lock (cms/backups/serving.py); shared by all web machines.
+SERVING_LOCK_DIR = env.path("SERVING_LOCK_DIR", default=BASE_DIR / "private")
+
+
+def _backup_storage(url: str) -> dict:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"s3", "s3+http"} or not parts.hostname or not parts.path.strip("/"):
+        raise ValueError("BACKUP_S3_URL: ожидается s3://KEY:SECRET@host[:port]/bucket[/folder][?region=…]")
+    bucket, _slash, folder = parts.path.strip("/").partition("/")
+    address = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+    region = parse_qs(parts.query).get("region", [None])[0]
+    options = {
+        "access_key": unquote(parts.username or ""),
+        "secret_key": unquote(parts.password or ""),
+        "bucket_name": bucket,
+        "location": folder,
+        "endpoint_url": f"{'http' if parts.scheme == 's3+http' else 'https'}://{address}",
+        "region_name": region,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+BACKUP_STORAGE = _backup_storage(env("BACKUP_S3_URL")) if env("BACKUP_S3_URL", default="") else None
+if BACKUP_STORAGE:
+    STORAGES = {**STORAGES, "backups": BACKUP_STORAGE}

@@ -8,7 +8,7 @@ Content-Security-Policy and JSON logs on stdout.
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, LOGGING, MIDDLEWARE, REDIS_URL, STATIC_ROOT, env
+from .base import BACKUP_STORAGE, INSTALLED_APPS, LOGGING, MIDDLEWARE, REDIS_URL, STATIC_ROOT, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -86,3 +86,7 @@ LOGGING = {
     "formatters": {"json": {"()": "cms.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
 }
+
+# The offsite backup storage from BACKUP_S3_URL (base.py), kept beside the STORAGES set above.
+if BACKUP_STORAGE:
+    STORAGES = {**STORAGES, "backups": BACKUP_STORAGE}

@@ -37,6 +37,12 @@ MEMBER = "269"
 CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=)"[^"]*"')
 
 
+@pytest.fixture(autouse=True)
+def _serving_locks_in_tmp(settings, tmp_path):
+    """restore's serving lock files go to a temporary folder, not the checkout's private/."""
+    settings.SERVING_LOCK_DIR = tmp_path / "serving"
+
+
 def snapshot() -> dict:
     """Row counts of the project's models and the member's cabinet pages as rendered.
 
@@ -71,6 +77,7 @@ def run_python(*args: str, database_url: str, media_root: Path) -> subprocess.Co
         DATABASE_URL=database_url,
         DJANGO_MEDIA_ROOT=str(media_root),
         DJANGO_LOG_LEVEL="WARNING",
+        SERVING_LOCK_DIR=str(media_root.parent / "serving"),
     )
     return subprocess.run(
         [sys.executable, *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120

@@ -9,44 +9,35 @@ import json
 import os
 import re
 import shutil
-import sqlite3
-import subprocess  # nosec B404 - only pg_dump/pg_restore/psql, resolved by shutil.which, list args
 import tarfile
 import tempfile
 from collections.abc import Iterable
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 import django
-from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from .database import (
+    DATABASE_FILES,
+    PROJECT_APPS,
+    database_dump,
+    database_engine,
+    database_load,
+    project_tables,
+    row_counts,
+)
+from .errors import BackupError
+
 FORMAT_VERSION = 1
-PROJECT_APPS = ("home", "billing", "members")
 MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
-DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 ARCHIVE_PREFIX = "snt-backup-"
-TABLE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
-# libpq reads these from the environment, so nothing secret ever reaches a command line.
-PG_OPTION_VARIABLES = {
-    "sslmode": "PGSSLMODE",
-    "sslrootcert": "PGSSLROOTCERT",
-    "sslcert": "PGSSLCERT",
-    "sslkey": "PGSSLKEY",
-    "passfile": "PGPASSFILE",
-    "service": "PGSERVICE",
-}
-
-
-class BackupError(Exception):
-    """A backup or restore that cannot go on; the message is for the operator, in Russian."""
+ARCHIVE_NAME = re.compile(r"^snt-backup-\d{8}-\d{6}\.tar\.gz$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +60,7 @@ def backup_create(*, target_dir: Path) -> Path:
 
     The archive holds personal data, so it is created readable by its owner only.
     """
-    engine = _engine()
+    engine = database_engine()
     if connection.in_atomic_block:
         raise BackupError("Резервную копию нельзя делать внутри транзакции: её снимок не увидит чужих изменений.")
     media_root = Path(settings.MEDIA_ROOT).resolve()
@@ -86,10 +77,7 @@ def backup_create(*, target_dir: Path) -> Path:
 
     with tempfile.TemporaryDirectory(dir=target_dir, prefix=".snt-backup-") as workdir:
         database_file = Path(workdir) / DATABASE_FILES[engine]
-        if engine == "sqlite":
-            counts, migrations = _sqlite_dump(database_file)
-        else:
-            counts, migrations = _postgresql_dump(database_file)
+        counts, migrations = database_dump(engine, database_file)
         media_files = sorted(_media_files(media_root))
         manifest = {
             "format": FORMAT_VERSION,
@@ -119,7 +107,7 @@ def backup_restore(*, archive: Path) -> RestoreResult:
 
     Refuses a database that already holds the site's data: a restore never merges.
     """
-    engine = _engine()
+    engine = database_engine()
     with tempfile.TemporaryDirectory(prefix="snt-restore-") as workdir:
         workdir = Path(workdir)
         manifest = _extract(Path(archive), workdir)
@@ -141,16 +129,13 @@ def backup_restore(*, archive: Path) -> RestoreResult:
                 " Восстановление возможно только в пустую базу."
             )
 
-        if engine == "sqlite":
-            _sqlite_load(database_file)
-        else:
-            _postgresql_load(database_file)
+        database_load(engine, database_file)
         media_files = _media_restore(workdir / MEDIA_DIR)
 
     expected = {str(table): int(count) for table, count in manifest.get("row_counts", {}).items()}
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
-        restored = _row_counts(cursor, [table for table in expected if table in existing])
+        restored = row_counts(cursor, [table for table in expected if table in existing])
     return RestoreResult(
         engine=engine,
         created_at=str(manifest.get("created_at", "")),
@@ -158,138 +143,6 @@ def backup_restore(*, archive: Path) -> RestoreResult:
         restored_counts=restored,
         media_files=media_files,
         pending_migrations=_pending_migrations(),
-    )
-
-
-def _engine() -> str:
-    if connection.vendor not in DATABASE_FILES:
-        raise BackupError(f"Резервное копирование базы «{connection.vendor}» не поддерживается.")
-    return connection.vendor
-
-
-def _project_tables(*, with_pages: bool) -> set[str]:
-    tables = set()
-    for label in PROJECT_APPS:
-        for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            if model._meta.managed and not model._meta.proxy:
-                tables.add(model._meta.db_table)
-    if with_pages:
-        tables.add(apps.get_model("wagtailcore", "Page")._meta.db_table)
-    return tables
-
-
-def _row_counts(cursor: Any, tables: Iterable[str]) -> dict[str, int]:
-    counts = {}
-    for table in sorted(tables):
-        if not TABLE_NAME.match(table):
-            raise BackupError(f"Недопустимое имя таблицы в архиве: {table!r}.")
-        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608  # nosec B608 - TABLE_NAME-checked model table
-        counts[table] = cursor.fetchone()[0]
-    return counts
-
-
-def _applied_migrations(cursor: Any) -> dict[str, list[str]]:
-    cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, id")
-    migrations: dict[str, list[str]] = {}
-    for app, name in cursor.fetchall():
-        migrations.setdefault(app, []).append(name)
-    return migrations
-
-
-def _sqlite_dump(database_file: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """Copy through SQLite's online backup API: a consistent image even while the site writes."""
-    connection.ensure_connection()
-    with closing(sqlite3.connect(database_file)) as copy:
-        connection.connection.backup(copy)
-        cursor = copy.cursor()
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        existing = {row[0] for row in cursor.fetchall()}
-        counts = _row_counts(cursor, _project_tables(with_pages=True) & existing)
-        migrations = _applied_migrations(cursor)
-    return counts, migrations
-
-
-def _sqlite_load(database_file: Path) -> None:
-    connection.close()
-    connection.ensure_connection()
-    with closing(sqlite3.connect(database_file)) as source:
-        source.backup(connection.connection)
-    connection.close()
-
-
-def _pg_environment() -> dict[str, str]:
-    database = connection.settings_dict
-    environment = dict(os.environ)
-    values = {
-        "PGHOST": database.get("HOST"),
-        "PGPORT": database.get("PORT"),
-        "PGUSER": database.get("USER"),
-        "PGPASSWORD": database.get("PASSWORD"),
-        "PGDATABASE": database.get("NAME"),
-        "PGAPPNAME": "snt-backup",
-    }
-    options = database.get("OPTIONS") or {}
-    values.update({variable: options.get(option) for option, variable in PG_OPTION_VARIABLES.items()})
-    environment.update({key: str(value) for key, value in values.items() if value})
-    return environment
-
-
-def _pg_tool(name: str) -> str:
-    path = shutil.which(name)
-    if not path:
-        raise BackupError(
-            f"Не найдена программа {name}: установите клиент PostgreSQL той же или более новой версии,"
-            " что и сервер (в Debian — пакет postgresql-client)."
-        )
-    return path
-
-
-def _run(command: list[str]) -> None:
-    try:
-        subprocess.run(command, check=True, env=_pg_environment(), capture_output=True, text=True)  # noqa: S603  # nosec B603 - PostgreSQL tool path + fixed options, no shell
-    except subprocess.CalledProcessError as error:
-        raise BackupError(f"{Path(command[0]).name} завершился с ошибкой:\n{error.stderr.strip()}") from error
-
-
-def _postgresql_dump(database_file: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """pg_dump shares the snapshot of our transaction, so the counts describe the dump exactly."""
-    pg_dump = _pg_tool("pg_dump")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
-        existing = set(connection.introspection.table_names(cursor))
-        counts = _row_counts(cursor, _project_tables(with_pages=True) & existing)
-        migrations = _applied_migrations(cursor)
-        _run(
-            [
-                pg_dump,
-                "--format=custom",
-                "--no-owner",
-                "--no-privileges",
-                f"--snapshot={snapshot}",
-                f"--file={database_file}",
-            ]
-        )
-    return counts, migrations
-
-
-def _postgresql_load(database_file: Path) -> None:
-    pg_restore = _pg_tool("pg_restore")
-    connection.close()
-    _run(
-        [
-            pg_restore,
-            "--no-owner",
-            "--no-privileges",
-            "--clean",
-            "--if-exists",
-            "--single-transaction",
-            "--exit-on-error",
-            "--dbname",
-            str(connection.settings_dict["NAME"]),
-            str(database_file),
-        ]
     )
 
 
@@ -340,7 +193,7 @@ def _check_migrations_known(migrations: dict[str, list[str]]) -> None:
 def _table_with_project_data() -> str:
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
-        for table in sorted(_project_tables(with_pages=False) & existing):
+        for table in sorted(project_tables(with_pages=False) & existing):
             cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1')  # noqa: S608  # nosec B608 - name from the app registry and introspection
             if cursor.fetchone():
                 return table
