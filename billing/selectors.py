@@ -133,34 +133,49 @@ class PeriodGroup:
     lines: tuple[ElectricityLine, ...]
 
 
-def electricity_periods(*, plot_ids: Iterable[int]) -> list[PeriodGroup]:
-    """Every period of the plots' meters, newest first, one line per plot: three queries."""
+def period_bills(
+    *, plot_ids: Iterable[int], between: tuple[datetime.date, datetime.date] | None = None
+) -> list[ElectricityLine]:
+    """Every period of the plots' meters with its bill, by plot number and oldest first: three
+    queries whatever the number of plots. With `between` only the readings on those dates and
+    inside them count (the monthly SMS asks for one month); a period without a tariff carries
+    the error instead of costs."""
     ids = _ids(plot_ids)
     if not ids:
         return []
     meters = list(Meter.objects.filter(plot_id__in=ids).select_related("plot").order_by("plot__number", "pk"))
-    readings = Reading.objects.filter(meter__plot_id__in=ids).values_list("meter_id", "taken_on", "day", "night")
+    readings = Reading.objects.filter(meter__plot_id__in=ids)
+    if between is not None:
+        readings = readings.filter(taken_on__range=between)
     tariffs = list(Tariff.objects.order_by("valid_from"))
 
     meters_of, readings_of = defaultdict(list), defaultdict(list)
     for meter in meters:
         meters_of[meter.plot_id].append(meter)
     plot_of_meter = {m.pk: m.plot_id for m in meters}
-    for reading in map(ReadingValues._make, readings.order_by("meter_id", "taken_on")):
+    values = readings.values_list("meter_id", "taken_on", "day", "night").order_by("meter_id", "taken_on")
+    for reading in map(ReadingValues._make, values):
         if reading.meter_id in plot_of_meter:  # not a meter added since the query above
             readings_of[plot_of_meter[reading.meter_id]].append(reading)
 
-    groups: dict[tuple[datetime.date, datetime.date], list[ElectricityLine]] = defaultdict(list)
+    lines = []
     for plot_id, plot_meters in meters_of.items():
         number = plot_meters[0].plot.number
         for period in plot_periods(plot_id=plot_id, meters=plot_meters, readings=readings_of[plot_id]):
             try:
                 bill = period_bill(period=period, tariffs=tariffs)
             except TariffMissing as missing:
-                line = ElectricityLine(plot_id, number, period, cost=None, owed=None, error=str(missing))
+                lines.append(ElectricityLine(plot_id, number, period, cost=None, owed=None, error=str(missing)))
             else:
-                line = ElectricityLine(plot_id, number, period, cost=bill.cost, owed=bill.owed)
-            groups[period.start, period.end].append(line)
+                lines.append(ElectricityLine(plot_id, number, period, cost=bill.cost, owed=bill.owed))
+    return lines
+
+
+def electricity_periods(*, plot_ids: Iterable[int]) -> list[PeriodGroup]:
+    """Every period of the plots' meters, newest first, one line per plot: three queries."""
+    groups: dict[tuple[datetime.date, datetime.date], list[ElectricityLine]] = defaultdict(list)
+    for line in period_bills(plot_ids=plot_ids):
+        groups[line.period.start, line.period.end].append(line)
     return [
         PeriodGroup(start=start, end=end, lines=tuple(sorted(lines, key=lambda line: line.plot_number)))
         for (start, end), lines in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True)

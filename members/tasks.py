@@ -1,7 +1,7 @@
 """django-q2 tasks: they take plain values and call a service."""
 
 from members.services.claims import claim_decision_emails
-from members.sms.outbox import monthly_sms_run, sms_outbox_poll, sms_outbox_send
+from members.sms.sending import monthly_sms_run, sms_outbox_poll, sms_outbox_send
 
 
 def send_monthly_sms(period: str | None = None) -> str:

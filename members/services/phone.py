@@ -23,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from members.models import PhoneVerification, Profile
 from members.services.claims import confirm_matching_claims
 from members.sms.gateways import GatewayError, OutgoingSms, get_gateway, mask_phone
-from members.sms.outbox import sms_settings
+from members.sms.plan import sms_settings
 from members.sms.segments import sms_segments
 
 CODE_DIGITS = 6

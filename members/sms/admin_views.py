@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,7 +15,9 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from billing.selectors import latest_closed_period
 from members.posted import posted_ids
 from members.sms.models import SmsMessage
-from members.sms.outbox import parse_period, previous_period, sms_plan, sms_resend
+from members.sms.plan import parse_period, previous_period, sms_plan
+from members.sms.selectors import sms_outbox_listing
+from members.sms.sending import sms_resend
 
 VIEW_PERMISSION = "members.view_smsmessage"
 SEND_PERMISSION = "members.change_smsmessage"
@@ -51,12 +52,7 @@ class SmsOutboxView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         period, status = self._filters()
-        rows = SmsMessage.objects.select_related("plot", "user")
-        if period:
-            rows = rows.filter(period=period)
-        counts = dict(rows.values_list("status").annotate(n=Count("pk")).order_by())
-        if status:
-            rows = rows.filter(status=status)
+        listing = sms_outbox_listing(period=period, status=status, limit=PAGE_SIZE)
         plan = None
         dry_run = self.request.GET.get("dry_run", "")
         if dry_run:
@@ -65,13 +61,13 @@ class SmsOutboxView(WagtailAdminTemplateMixin, TemplateView):
             except ValueError as exc:
                 messages.error(self.request, str(exc))
         return super().get_context_data(
-            rows=list(rows[:PAGE_SIZE]),
+            rows=listing.rows,
             page_size=PAGE_SIZE,
             period=period,
             status=status,
-            statuses=[(value, label, counts.get(value, 0)) for value, label in SmsMessage.Status.choices],
-            total=sum(counts.values()),
-            periods=list(SmsMessage.objects.order_by("-period").values_list("period", flat=True).distinct()[:24]),
+            statuses=listing.statuses,
+            total=listing.total,
+            periods=listing.periods,
             default_period=(plan.period if plan else "") or period or latest_closed_period() or previous_period(),
             plan=plan,
             can_send=self.request.user.has_perm(SEND_PERMISSION),

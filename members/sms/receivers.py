@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django_q.tasks import async_task
 
-from members.sms.outbox import previous_period
+from members.sms.plan import previous_period
 
 
 def sms_after_readings_import(sender, *, batch, notify_sms: bool = False, **kwargs) -> None:

@@ -5,7 +5,13 @@ import pytest
 from django.utils import timezone
 
 from billing.models import Article, ImportBatch, Meter
-from billing.selectors import electricity_periods, payment_status, payment_status_date, plot_readings_rows
+from billing.selectors import (
+    electricity_periods,
+    payment_status,
+    payment_status_date,
+    period_bills,
+    plot_readings_rows,
+)
 from tests.factories import (
     ArticleFactory,
     ChargeFactory,
@@ -203,3 +209,63 @@ def test_query_counts_do_not_grow_with_plots_and_months(django_assert_num_querie
     assert len(groups) == months and all(len(g.lines) == plots for g in groups)
     assert all(line.period.total == 140 and line.owed is not None for g in groups for line in g.lines)
     assert len(rows) == plots * (months + 1)
+
+
+def test_period_bills_are_the_lines_of_electricity_periods(seed):
+    ids = [seed[270].pk, seed[269].pk]
+
+    bills = period_bills(plot_ids=ids)
+
+    assert [(b.plot_number, b.period.start, b.period.end) for b in bills] == [
+        (269, APR, MAY),
+        (269, MAY, JUN),
+        (270, APR, MAY),
+        (270, MAY, JUN),
+    ]
+    shown = {(line.plot_id, line.period.start): line for g in electricity_periods(plot_ids=ids) for line in g.lines}
+    assert {(b.plot_id, b.period.start): b for b in bills} == shown
+    assert period_bills(plot_ids=[]) == []
+
+
+def test_period_bills_between_dates_read_only_the_readings_inside(seed):
+    jul = datetime.date(2022, 7, 1)
+    ReadingFactory(meter=Meter.objects.get(plot=seed[269]), taken_on=jul, day=9600, night=3200)
+    # a second meter of 270 skipped 1 June: over the whole history May and June are one period
+    second = MeterFactory(plot=seed[270])
+    ReadingFactory(meter=second, taken_on=MAY, day=10, night=5)
+    ReadingFactory(meter=second, taken_on=jul, day=20, night=5)
+
+    merged = period_bills(plot_ids=[seed[270].pk])
+    bills = period_bills(plot_ids=[seed[269].pk, seed[270].pk], between=(MAY, JUN))
+
+    assert (MAY, JUN) not in {(b.period.start, b.period.end) for b in merged}
+    assert [(b.plot_number, b.period.start, b.period.end, b.owed) for b in bills] == [
+        (269, MAY, JUN, Decimal("4121.45")),
+        (270, MAY, JUN, Decimal("13.64")),
+    ]
+
+
+def test_period_bills_without_tariff_carry_the_error(seed):
+    meter = Meter.objects.get(plot=seed[269])
+    nov, dec = datetime.date(2021, 11, 1), datetime.date(2021, 12, 1)
+    ReadingFactory(meter=meter, taken_on=nov, day=8988, night=2899)
+    ReadingFactory(meter=meter, taken_on=dec, day=9000, night=2900)
+
+    (bill,) = period_bills(plot_ids=[seed[269].pk], between=(nov, dec))
+
+    assert (bill.period.start, bill.period.end, bill.cost, bill.owed) == (nov, dec, None, None)
+    assert bill.error == "Нет тарифа, действующего на 01.12.2021"
+
+
+@pytest.mark.parametrize(("plots", "months"), [(1, 3), (5, 60)])
+def test_period_bills_cost_three_queries_whatever_the_plots(django_assert_num_queries, plots, months):
+    ids = _plots_with_history(plots=plots, months=months)
+
+    with django_assert_num_queries(3):
+        everything = period_bills(plot_ids=ids)
+    with django_assert_num_queries(3):
+        one_month = period_bills(plot_ids=ids, between=(datetime.date(2018, 2, 1), datetime.date(2018, 3, 1)))
+
+    assert len(everything) == plots * months
+    assert len(one_month) == plots
+    assert all(bill.period.total == 140 and bill.owed is not None for bill in one_month)

@@ -14,7 +14,7 @@ from wagtail.models import Site
 
 from home.models import ContactPage, ContentPage, SiteSettings
 from members.partnership import partnership_settings
-from members.sms.outbox import sms_settings
+from members.sms.plan import sms_settings
 from tests.home.factories import make_contact, make_home, publish
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from django.db import transaction
 
 from billing.models import Meter, Plot, Reading
 from members.models import PlotClaim, Profile, SmsMessage
-from members.sms.outbox import monthly_sms_run, sms_outbox_fill
+from members.sms.plan import sms_outbox_fill
+from members.sms.sending import monthly_sms_run
 from tests.factories import TariffFactory
 from tests.fakes.smsru import FakeSmsRu
 

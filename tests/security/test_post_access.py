@@ -28,7 +28,7 @@ from wagtail.models import Task as WagtailTask
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
 from members.models import PlotClaim, Profile, SmsMessage
-from members.sms.outbox import sms_plan
+from members.sms.plan import sms_plan
 from tests.factories import PlotFactory
 from tests.security import test_url_access
 from tests.security.test_url_access import (

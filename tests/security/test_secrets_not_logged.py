@@ -12,7 +12,7 @@ from wagtail.models import Site
 
 from home.models import SiteSettings
 from members.models import PlotClaim, SmsMessage
-from members.sms.outbox import monthly_sms_run
+from members.sms.sending import monthly_sms_run
 from tests.factories import TariffFactory
 from tests.fakes.smsru import FakeSmsRu
 from tests.members.sms.helpers import plot_with_readings

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from members.sms.outbox import previous_period, sms_outbox_fill, sms_outbox_send, sms_plan
+from members.sms.plan import previous_period, sms_outbox_fill, sms_plan
+from members.sms.sending import sms_outbox_send
 
 
 class Command(BaseCommand):

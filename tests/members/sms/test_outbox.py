@@ -10,16 +10,8 @@ from django_q.models import Schedule
 
 from billing.models import Meter
 from members.models import PlotClaim, SmsMessage
-from members.sms.outbox import (
-    monthly_sms_run,
-    parse_period,
-    previous_period,
-    sms_outbox_fill,
-    sms_outbox_poll,
-    sms_outbox_send,
-    sms_plan,
-    sms_resend,
-)
+from members.sms.plan import parse_period, previous_period, sms_outbox_fill, sms_plan
+from members.sms.sending import monthly_sms_run, sms_outbox_poll, sms_outbox_send, sms_resend
 from members.tasks import send_monthly_sms
 from tests.factories import PlotFactory, TariffFactory
 from tests.members.sms.helpers import JUNE, MAY, SEED_269, member_with, plot_with_readings

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from members.models import SmsMessage
 from members.sms.gateways import SmsRuGateway
-from members.sms.outbox import sms_outbox_fill, sms_outbox_send
+from members.sms.plan import sms_outbox_fill
+from members.sms.sending import sms_outbox_send
 from members.tasks import send_sms_outbox
 from tests.factories import TariffFactory
 from tests.members.sms.helpers import member_with, plot_with_readings
