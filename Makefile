@@ -58,7 +58,7 @@ lint: install ## ruff check, ruff format --check, makemigrations --check, system
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
-	$(VENV)/bin/bandit -c pyproject.toml -r cms home billing members -q
+	$(VENV)/bin/bandit -c pyproject.toml -r cms home billing members demo -q
 
 format: install ## Reformat the code with ruff
 	$(VENV)/bin/ruff check --fix .

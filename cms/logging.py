@@ -4,17 +4,16 @@ Only named fields leave the process: Django attaches the whole request (cookies,
 some records, and none of it is copied. Known secrets that slip into a message are masked.
 """
 
-import json
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from functools import cache
 from urllib.parse import urlsplit
 
+import pythonjsonlogger.json
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -30,6 +29,9 @@ PASSWORD_PAIR = re.compile(r"(?i)((?:password|passwd|api_id|secret)\w*['\"]?\s*[
 PATH_KEY = re.compile(r"(/(?:key|confirm-email)/)[^/]+")
 SECRET_SETTINGS = ("SECRET_KEY", "SMSRU_API_ID", "EMAIL_HOST_PASSWORD")
 URL_SETTINGS = ("REDIS_URL",)
+REQUEST_LINE_FIELDS = ("method", "path", "status", "duration_ms")
+# All a log line may hold, in this order.
+LOG_FIELDS = ("time", "level", "logger", "message", "request_id", *REQUEST_LINE_FIELDS, "exception")
 
 request_log = logging.getLogger("cms.request")
 
@@ -55,24 +57,30 @@ def redact(text: str) -> str:
     return PASSWORD_PAIR.sub(rf"\g<1>{MASK}", text)
 
 
-class JsonFormatter(logging.Formatter):
-    """time, level, logger, message, request_id, and the traceback when there is one."""
+class JsonFormatter(pythonjsonlogger.json.JsonFormatter):
+    """python-json-logger's formatter under our names: time (UTC), level, logger, message,
+    request_id, the request line's fields and the traceback as `exception`.
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": redact(record.getMessage()),
-        }
+    The library copies every extra attribute of a record (Django's `request`, with its cookies)
+    and knows no secrets: only `LOG_FIELDS` are kept, and the message and traceback are masked.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            ["levelname", "name", "message"],
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+            timestamp="time",
+            json_ensure_ascii=False,
+            **kwargs,
+        )
+
+    def process_log_record(self, log_data: dict[str, object]) -> dict[str, object]:
         if current := request_id.get():
-            entry["request_id"] = current
-        for field in ("method", "path", "status", "duration_ms"):
-            if hasattr(record, field):
-                entry[field] = getattr(record, field)
-        if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
-        return json.dumps(entry, ensure_ascii=False, default=str)
+            log_data["request_id"] = current
+        for field in ("message", "exception"):
+            if field in log_data:
+                log_data[field] = redact(str(log_data[field]))
+        return {field: log_data[field] for field in LOG_FIELDS if field in log_data}
 
 
 class RequestIdMiddleware:

@@ -179,6 +179,41 @@ def log_checks(report: Report, web_log: Path) -> None:
     report.check(MEMBER_PASSWORD not in text and DEMO_PASSWORD not in text, "журнал: пароли не попали в журнал")
 
 
+def production_env(*, database_url: str, prefix: str, workdir: Path, port: int) -> dict[str, str]:
+    """This shell's environment without its DJANGO_* settings, plus production's own."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PROD_CHECK_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
+        DJANGO_STATIC_ROOT=str(workdir / "static"),
+        DJANGO_MEDIA_ROOT=str(workdir / "media"),
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+        WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+        SMS_BACKEND="console",
+    )
+    return env
+
+
+def deploy_check(report: Report, env: dict[str, str]) -> None:
+    say("== manage.py check --deploy (с перенаправлением на HTTPS, как в бою)")
+    deploy = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        [PYTHON, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=min(120, remaining()),
+        check=False,
+    )
+    output = (deploy.stdout + deploy.stderr).strip()
+    clean = deploy.returncode == 0 and "WARNING" not in output and "no issues" in output
+    report.check(clean, "check --deploy", output)
+
+
 def main() -> int:
     report = Report()
     say(f"prod-check: PostgreSQL {POSTGRES_URL}, Redis {REDIS_URL}, не дольше {TIME_LIMIT:.0f} с")
@@ -188,37 +223,11 @@ def main() -> int:
             prefix = stack.enter_context(redis_prefix())
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="prodcheck-")))
             port = free_port()
-            env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PROD_CHECK_"))}
-            env.update(
-                DJANGO_SETTINGS_MODULE="cms.settings.production",
-                DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-                DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-                DJANGO_CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
-                DJANGO_STATIC_ROOT=str(workdir / "static"),
-                DJANGO_MEDIA_ROOT=str(workdir / "media"),
-                DATABASE_URL=database_url,
-                REDIS_URL=REDIS_URL,
-                CACHE_KEY_PREFIX=prefix,
-                WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
-                SMS_BACKEND="console",
-            )
+            env = production_env(database_url=database_url, prefix=prefix, workdir=workdir, port=port)
             run("migrate", [PYTHON, "manage.py", "migrate", "--noinput"], env)
             run("collectstatic", [PYTHON, "manage.py", "collectstatic", "--noinput"], env)
             say(run("load_demo", [PYTHON, "manage.py", "load_demo"], env).strip())
-            say("== manage.py check --deploy (с перенаправлением на HTTPS, как в бою)")
-            deploy = subprocess.run(  # noqa: S603 - fixed argv, no shell
-                [PYTHON, "manage.py", "check", "--deploy"],
-                cwd=BASE_DIR,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=min(120, remaining()),
-                check=False,
-            )
-            output = (deploy.stdout + deploy.stderr).strip()
-            report.check(
-                deploy.returncode == 0 and "WARNING" not in output and "no issues" in output, "check --deploy", output
-            )
+            deploy_check(report, env)
             worker_check(report, env, stack.enter_context(background("qcluster", QCLUSTER, env, workdir / "q.log")))
 
             web_env = {**env, "DJANGO_SECURE_SSL_REDIRECT": "False"}

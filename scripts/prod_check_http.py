@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import requests
 
 HTTPS = {"X-Forwarded-Proto": "https"}
-DEMO_PASSWORD = "anikino-demo"  # noqa: S105 - printed by load_demo, see members/demo.py
-MEMBER, MEMBER_PASSWORD = "269", "Sad-demo-2022"  # members/demo.py
+DEMO_PASSWORD = "anikino-demo"  # noqa: S105 - printed by load_demo, see demo/members.py
+MEMBER, MEMBER_PASSWORD = "269", "Sad-demo-2022"  # demo/members.py
 HSTS_MIN_SECONDS = 31_536_000
 REQUEST_TIMEOUT = 30
 

@@ -3,7 +3,7 @@
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -65,6 +65,17 @@ def _fee_rates(*, year: int | None, article: Article | None) -> QuerySet[FeeRate
     return rates
 
 
+@dataclass
+class _Plan:
+    """What an accrual writes: new charges, changed ones with their new amount; the rest counted."""
+
+    new: list[Charge] = field(default_factory=list)
+    changed: list[tuple[Charge, Decimal]] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: int = 0
+    summary: list[ArticleAccrual] = field(default_factory=list)
+
+
 @transaction.atomic
 def fees_accrue(
     *,
@@ -88,54 +99,62 @@ def fees_accrue(
         (c.plot_id, c.article_id, c.accrued_on): c
         for c in Charge.objects.filter(article__in=[r.article_id for r in rates], plot__active=True)
     }
-
-    new: list[Charge] = []
-    changed: list[tuple[Charge, Decimal]] = []
-    unchanged = skipped = 0
-    summary = []
+    plan = _Plan()
     for rate in rates:
-        count, total, rate_skipped = 0, Decimal("0.00"), 0
-        for plot in plots:
-            if rate.basis == FeeRate.Basis.PER_SOTKA and not plot.area:
-                rate_skipped += 1
-                continue
-            amount = fee_amount(fee_rate=rate, plot=plot)
-            count, total = count + 1, total + amount
-            charge = existing.get((plot.pk, rate.article_id, rate.accrue_on))
-            if charge is None:
-                new.append(Charge(plot=plot, article=rate.article, amount=amount, accrued_on=rate.accrue_on))
-            elif charge.amount != amount:
-                changed.append((charge, amount))
-            else:
-                unchanged += 1
-        skipped += rate_skipped
-        summary.append(ArticleAccrual(rate.article.name, rate.accrue_on, count, total, rate_skipped))
+        _plan_rate(plan, rate=rate, plots=plots, existing=existing)
 
     batch = None
-    label = article.name if article is not None else (f"взносы {year}" if year else "все взносы")
-    if (new or changed) and not dry_run:
-        numbers = {p.pk: p.number for p in plots}
-        names = {r.article_id: r.article.name for r in rates}
-        changes = [(c.plot.number, c.article.name, c.accrued_on, None, c.amount) for c in new] + [
-            (numbers[c.plot_id], names[c.article_id], c.accrued_on, c.amount, amount) for c, amount in changed
-        ]
-        batch = _record_batch(changes=changes, unchanged=unchanged, uploaded_by=uploaded_by, label=label)
-        for charge in new:
-            charge.batch = batch
-        Charge.objects.bulk_create(new, batch_size=500)
-        for charge, amount in changed:
-            charge.amount, charge.batch = amount, batch
-        Charge.objects.bulk_update([c for c, _ in changed], ["amount", "batch"], batch_size=500)
-
+    if (plan.new or plan.changed) and not dry_run:
+        label = article.name if article is not None else (f"взносы {year}" if year else "все взносы")
+        batch = _write_plan(plan, rates=rates, plots=plots, uploaded_by=uploaded_by, label=label)
     return AccrualResult(
-        articles=tuple(summary),
-        created=len(new),
-        updated=len(changed),
-        unchanged=unchanged,
-        skipped=skipped,
+        articles=tuple(plan.summary),
+        created=len(plan.new),
+        updated=len(plan.changed),
+        unchanged=plan.unchanged,
+        skipped=plan.skipped,
         batch=batch,
         dry_run=dry_run,
     )
+
+
+def _plan_rate(plan: _Plan, *, rate: FeeRate, plots: list[Plot], existing: dict[tuple, Charge]) -> None:
+    """Compare one fee rate's amount for every plot with the charge already there."""
+    count, total, skipped = 0, Decimal("0.00"), 0
+    for plot in plots:
+        if rate.basis == FeeRate.Basis.PER_SOTKA and not plot.area:
+            skipped += 1
+            continue
+        amount = fee_amount(fee_rate=rate, plot=plot)
+        count, total = count + 1, total + amount
+        charge = existing.get((plot.pk, rate.article_id, rate.accrue_on))
+        if charge is None:
+            plan.new.append(Charge(plot=plot, article=rate.article, amount=amount, accrued_on=rate.accrue_on))
+        elif charge.amount != amount:
+            plan.changed.append((charge, amount))
+        else:
+            plan.unchanged += 1
+    plan.skipped += skipped
+    plan.summary.append(ArticleAccrual(rate.article.name, rate.accrue_on, count, total, skipped))
+
+
+def _write_plan(
+    plan: _Plan, *, rates: list[FeeRate], plots: list[Plot], uploaded_by: AbstractBaseUser | None, label: str
+) -> ImportBatch:
+    """Record the run as an ImportBatch and write the new and changed charges under it."""
+    numbers = {p.pk: p.number for p in plots}
+    names = {r.article_id: r.article.name for r in rates}
+    changes = [(c.plot.number, c.article.name, c.accrued_on, None, c.amount) for c in plan.new] + [
+        (numbers[c.plot_id], names[c.article_id], c.accrued_on, c.amount, amount) for c, amount in plan.changed
+    ]
+    batch = _record_batch(changes=changes, unchanged=plan.unchanged, uploaded_by=uploaded_by, label=label)
+    for charge in plan.new:
+        charge.batch = batch
+    Charge.objects.bulk_create(plan.new, batch_size=500)
+    for charge, amount in plan.changed:
+        charge.amount, charge.batch = amount, batch
+    Charge.objects.bulk_update([c for c, _ in plan.changed], ["amount", "batch"], batch_size=500)
+    return batch
 
 
 def _record_batch(

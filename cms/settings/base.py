@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "home",
     "billing",
     "members",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from home.demo import SETTINGS
+from demo.home import SETTINGS
 from home.requisites import (
     bank_details_errors,
     bic_error,

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from billing import demo as billing_demo
-from home import demo as home_demo
-from members import demo as members_demo
+from demo import billing as billing_demo
+from demo import home as home_demo
+from demo import members as members_demo
 
 
 class Command(BaseCommand):

@@ -115,26 +115,60 @@ def _table(rows: list[list[str]], caption: str = "") -> dict:
 def instruction_blocks(text: str, *, form_page_id: int | None = None) -> list[tuple[str, object]]:
     """(block type, value) pairs for `ContentPage.body`, in the order of the text."""
     form_link = f'<a linktype="page" id="{form_page_id}">' if form_page_id else ""
-    blocks: list[tuple[str, object]] = []
-    paragraph: list[str] = []
-    bullets: list[str] = []
-    table: list[list[str]] = []
-    form_heading: str | None = None
+    return _loose_form_parts(_Reader(text.splitlines(), form_link).blocks())
 
-    def flush() -> None:
-        if bullets:
-            items = "".join(f"<li>{item}</li>" for item in bullets)
-            blocks.append(("paragraph", f"<ul>{items}</ul>"))
-            bullets.clear()
-        if paragraph:
-            blocks.append(("paragraph", f"<p>{'<br/>'.join(paragraph)}</p>"))
-            paragraph.clear()
-        if table:
-            blocks.append(("table", _table(table, table_caption)))
-            table.clear()
 
-    def caption_from_last_paragraph() -> str:
-        """A lone short line right above a table is the table's title."""
+class _Reader:
+    """One pass over the instruction's lines: the paragraph, list or table being gathered is
+    written out as a block when a line of another kind (or a blank line) ends it."""
+
+    def __init__(self, lines: list[str], form_link: str):
+        self.lines = lines
+        self.form_link = form_link
+        self.index = 0
+        self.result: list[tuple[str, object]] = []
+        self.paragraph: list[str] = []
+        self.bullets: list[str] = []
+        self.table: list[list[str]] = []
+        self.table_caption = ""
+        self.form_heading: str | None = None
+        self.hard_break = False  # the previous line ended with two spaces: markdown's line break
+
+    def blocks(self) -> list[tuple[str, object]]:
+        while self.index < len(self.lines):
+            raw = self.lines[self.index]
+            self.index += 1
+            stripped = raw.strip()
+            if FIELD.match(stripped) and "\t" not in raw:
+                self._form()
+                continue
+            continues = self.hard_break
+            self.hard_break = raw.endswith("  ") and bool(stripped)
+            if "\t" in raw:
+                if not self.table:
+                    self._flush()
+                    self.table_caption = self._caption_from_last_paragraph()
+                self.table.append(raw.split("\t"))
+            else:
+                self._line(stripped, continues=continues)
+        self._flush()
+        return self.result
+
+    def _flush(self) -> None:
+        if self.bullets:
+            items = "".join(f"<li>{item}</li>" for item in self.bullets)
+            self.result.append(("paragraph", f"<ul>{items}</ul>"))
+            self.bullets.clear()
+        if self.paragraph:
+            self.result.append(("paragraph", f"<p>{'<br/>'.join(self.paragraph)}</p>"))
+            self.paragraph.clear()
+        if self.table:
+            self.result.append(("table", _table(self.table, self.table_caption)))
+            self.table.clear()
+
+    def _caption_from_last_paragraph(self) -> str:
+        """A lone short line right above a table (or a form) is its title."""
+        blocks = self.result
         if blocks and blocks[-1][0] == "paragraph":
             match = re.fullmatch(r"<p>([^<]*)</p>", blocks[-1][1])
             if match and _is_title(html.unescape(match.group(1))):
@@ -142,62 +176,49 @@ def instruction_blocks(text: str, *, form_page_id: int | None = None) -> list[tu
                 return html.unescape(match.group(1))
         return ""
 
-    lines = text.splitlines()
-    hard_break = False  # the previous line ended with two spaces: markdown's line break
-    index = 0
-    table_caption = ""
-    while index < len(lines):
-        raw = lines[index]
-        index += 1
-        stripped = raw.strip()
-        if FIELD.match(stripped) and "\t" not in raw:
-            flush()
-            title = ""
-            if blocks and blocks[-1][0] == "heading" and blocks[-1][1] == form_heading:
-                title = blocks.pop()[1]
-            else:
-                title = caption_from_last_paragraph()
-            if blocks and blocks[-1][0] == "paragraph" and re.fullmatch(r"<p>\d+</p>", blocks[-1][1]):
-                blocks.pop()  # the plot number on the screenshot's user card, not a line of the text
-            value, index = _form_preview(lines, index - 1, title)
-            blocks.append(("form_preview", value))
-            hard_break = False
-            continue
-        continues = hard_break
-        hard_break = raw.endswith("  ") and bool(stripped)
-        if "\t" in raw:
-            if not table:
-                flush()
-                table_caption = caption_from_last_paragraph()
-            table.append(raw.split("\t"))
-            continue
-        if table:
-            flush()
+    def _form(self) -> None:
+        """The screenshot of a form starts at the current line: titled by the heading or the short line above."""
+        self._flush()
+        blocks = self.result
+        if blocks and blocks[-1][0] == "heading" and blocks[-1][1] == self.form_heading:
+            title = blocks.pop()[1]
+        else:
+            title = self._caption_from_last_paragraph()
+        if blocks and blocks[-1][0] == "paragraph" and re.fullmatch(r"<p>\d+</p>", blocks[-1][1]):
+            blocks.pop()  # the plot number on the screenshot's user card, not a line of the text
+        value, self.index = _form_preview(self.lines, self.index - 1, title)
+        blocks.append(("form_preview", value))
+        self.hard_break = False
+
+    def _line(self, stripped: str, *, continues: bool) -> None:
+        """A line without tabs: a heading, a list item or its continuation, or paragraph text."""
+        if self.table:
+            self._flush()
         if not stripped or stripped.startswith("The screenshot"):
-            flush()
-            continue
-        if stripped.startswith("#"):
-            flush()
-            level = len(stripped) - len(stripped.lstrip("#"))
-            if level == 1 and not blocks:
-                continue  # the page title already says it
-            title = BOLD.sub(r"\1", LINK.sub(r"\1", stripped.lstrip("#").strip()))
-            blocks.append(("heading", title.replace("\\*", "*")))
-            form_heading = title if level == 1 else None  # a form's title on its screenshot
-            continue
-        if stripped.startswith("- "):
-            if paragraph:
-                flush()
-            bullets.append(_inline(stripped[2:], form_link))
-            continue
-        if bullets and continues:
-            bullets[-1] += "<br/>" + _inline(stripped, form_link)
-            continue
-        if bullets or (paragraph and (len(stripped) > SHORT_LINE or len(paragraph[-1]) > SHORT_LINE)):
-            flush()
-        paragraph.append(_inline(stripped, form_link))
-    flush()
-    return _loose_form_parts(blocks)
+            self._flush()
+        elif stripped.startswith("#"):
+            self._flush()
+            self._heading(stripped)
+        elif stripped.startswith("- "):
+            if self.paragraph:
+                self._flush()
+            self.bullets.append(_inline(stripped[2:], self.form_link))
+        elif self.bullets and continues:
+            self.bullets[-1] += "<br/>" + _inline(stripped, self.form_link)
+        else:
+            if self.bullets or (
+                self.paragraph and (len(stripped) > SHORT_LINE or len(self.paragraph[-1]) > SHORT_LINE)
+            ):
+                self._flush()
+            self.paragraph.append(_inline(stripped, self.form_link))
+
+    def _heading(self, stripped: str) -> None:
+        level = len(stripped) - len(stripped.lstrip("#"))
+        if level == 1 and not self.result:
+            return  # the page title already says it
+        title = BOLD.sub(r"\1", LINK.sub(r"\1", stripped.lstrip("#").strip()))
+        self.result.append(("heading", title.replace("\\*", "*")))
+        self.form_heading = title if level == 1 else None  # a form's title on its screenshot
 
 
 def _plain(block: tuple[str, object]) -> str | None:

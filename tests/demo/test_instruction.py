@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from home.instruction import instruction_blocks
+from demo.instruction import instruction_blocks
 
-INSTRUCTION = Path(__file__).resolve().parents[2] / "home" / "demo_files" / "instruction.txt"
+INSTRUCTION = Path(__file__).resolve().parents[2] / "demo" / "files" / "instruction.txt"
 
 
 def test_markdown_like_text_becomes_blocks():

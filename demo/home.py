@@ -15,7 +15,7 @@ from django.utils.translation import get_supported_language_variant
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page, Site
 
-from home.instruction import instruction_blocks
+from demo.instruction import instruction_blocks
 from home.models import (
     AnnouncementIndexPage,
     AnnouncementPage,
@@ -29,7 +29,7 @@ from home.models import (
 )
 from home.pdf import content_page_pdf
 
-DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
+DEMO_FILES = Path(__file__).resolve().parent / "files"
 INSTRUCTION_TITLE = "Инструкция по работе с личным кабинетом"
 BOARD_EMAIL = "pravlenie@anikino.example.org"
 DEMO_PUBLISHED = datetime.date(2022, 4, 26)  # the date of the instruction

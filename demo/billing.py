@@ -7,7 +7,7 @@ from pathlib import Path
 from billing.models import Article, FeeRate, Tariff
 from billing.services.imports import Kind, run_import
 
-DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
+DEMO_FILES = Path(__file__).resolve().parent / "files"
 STATEMENT_DATE = datetime.date(2022, 4, 26)
 
 # kind, file, as_of: the registry first, then what refers to its plots

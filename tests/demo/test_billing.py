@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from billing import demo
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from demo import billing as demo
 
 pytestmark = pytest.mark.django_db
 

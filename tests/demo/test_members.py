@@ -1,7 +1,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 
-from members import demo
+from demo import members as demo
 from members.models import PlotClaim, Profile
 from tests.factories import PlotFactory
 

@@ -1,0 +1,252 @@
+"""The modeladmin lists of «Бухгалтерия» (plots, meters, readings, charges, payments, imports)
+and the menu group that holds them; `BILLING_MENU_HOOK` lets other apps add items to it."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from wagtail.admin.menu import Menu
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.menus import GroupMenuItem
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import HistoryView
+
+from billing import admin_views
+from billing.admin_lists import ArticleFilter, PlotSearchHandler, month_filter, yes_no
+from billing.admin_views import IMPORT_PERMISSION
+from billing.exports import BillingIndexView
+from billing.forms import ReadingAdminForm
+from billing.models import Charge, ImportBatch, Meter, Payment, Plot, Reading
+
+BILLING_MENU_HOOK = "register_billing_menu_item"
+
+
+class PermittedHistoryView(HistoryView):
+    """modeladmin's history view checks no permission of its own; this one asks for the list's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_helper.user_can_list(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BillingModelAdmin(ModelAdmin):
+    """Common wiring: safe exports, plot-number search and the «Импорт из файла» button."""
+
+    index_view_class = BillingIndexView
+    history_view_class = PermittedHistoryView
+    index_template_name = "billing/admin/index.html"
+    menu_icon = "table"
+    list_per_page = 50
+    import_kind: str | None = None
+    plot_field = "plot__number"
+    date_field: str | None = None
+    export_headings: dict[str, str] = {}
+
+    def get_search_handler(self, request, search_fields=None):
+        return PlotSearchHandler(
+            search_fields or self.get_search_fields(request), plot_field=self.plot_field, date_field=self.date_field
+        )
+
+    @property
+    def export_filename(self) -> str:
+        return f"{self.opts.model_name}-{date.today():%Y-%m-%d}"
+
+    def import_url_for(self, user) -> str | None:
+        if self.import_kind and user.has_perm(IMPORT_PERMISSION):
+            return reverse("billing_import", args=[self.import_kind])
+        return None
+
+    def extra_buttons_for(self, user) -> list[dict[str, str]]:
+        return []
+
+
+class PlotAdmin(BillingModelAdmin):
+    model = Plot
+    menu_label = "Участки"
+    menu_icon = "home"
+    import_kind = ImportBatch.Kind.PLOTS
+    plot_field = "number"
+    list_display = (
+        "number",
+        "street",
+        "area",
+        yes_no("electrified", "электрификация"),
+        yes_no("has_new_meter", "новый счётчик"),
+        "owner_name",
+        "owner_phone",
+        yes_no("active", "действует"),
+    )
+    list_filter = ("electrified", "has_new_meter", "active")
+    search_fields = ("street", "owner_name", "owner_email", "owner_phone")
+    list_export = (
+        "number",
+        "street",
+        "area",
+        "electrified",
+        "has_new_meter",
+        "owner_name",
+        "owner_email",
+        "owner_phone",
+        "active",
+    )
+
+
+class MeterAdmin(BillingModelAdmin):
+    model = Meter
+    menu_label = "Счётчики"
+    menu_icon = "tasks"
+    list_display = ("plot", "kind", "serial", "installed_on", "removed_on")
+    list_filter = ("kind",)
+    list_select_related = ("plot",)
+    search_fields = ("serial",)
+    list_export = ("plot_number", "get_kind_display", "serial", "installed_on", "removed_on")
+    export_headings = {"plot_number": "Участок", "get_kind_display": "Тип"}
+
+    def plot_number(self, obj):
+        return obj.plot.number
+
+
+class ReadingAdmin(BillingModelAdmin):
+    model = Reading
+    menu_label = "Показания"
+    menu_icon = "time"
+    import_kind = ImportBatch.Kind.READINGS
+    plot_field = "meter__plot__number"
+    date_field = "taken_on"
+    list_display = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh")
+    list_filter = (month_filter("taken_on"), "meter__kind")
+    list_select_related = ("meter__plot",)
+    search_fields = ("meter__serial",)
+    list_export = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh")
+    edit_handler = ObjectList(
+        [FieldPanel("meter"), FieldPanel("taken_on"), FieldPanel("day"), FieldPanel("night")],
+        base_form_class=ReadingAdminForm,
+    )
+
+    def plot_number(self, obj):
+        return obj.meter.plot.number
+
+    plot_number.short_description = "участок"
+    plot_number.admin_order_field = "meter__plot__number"
+
+    def meter_label(self, obj):
+        return obj.meter.serial or obj.meter.get_kind_display()
+
+    meter_label.short_description = "счётчик"
+
+    def total_kwh(self, obj):
+        return obj.total
+
+    total_kwh.short_description = "сумма, кВт·ч"
+
+
+class ChargeAdmin(BillingModelAdmin):
+    model = Charge
+    menu_label = "Начисления"
+    menu_icon = "form"
+    import_kind = ImportBatch.Kind.CHARGES
+    date_field = "accrued_on"
+    list_display = ("plot_number", "article", "amount", "accrued_on", "batch")
+    list_filter = (month_filter("accrued_on"), ArticleFilter)
+    list_select_related = ("plot", "article", "batch")
+    search_fields = ("article__name",)
+    list_export = ("plot_number", "article", "amount", "accrued_on")
+
+    def plot_number(self, obj):
+        return obj.plot.number
+
+    plot_number.short_description = "участок"
+    plot_number.admin_order_field = "plot__number"
+
+    def extra_buttons_for(self, user) -> list[dict[str, str]]:
+        if user.has_perm(admin_views.ACCRUE_PERMISSION):
+            return [{"url": reverse("billing_accrue"), "label": "Начислить взносы", "icon": "plus"}]
+        return []
+
+
+class PaymentAdmin(BillingModelAdmin):
+    model = Payment
+    menu_label = "Платежи"
+    menu_icon = "success"
+    import_kind = ImportBatch.Kind.PAYMENTS
+    date_field = "paid_on"
+    list_display = ("plot_number", "article", "paid_on", "amount", "document")
+    list_filter = (month_filter("paid_on"), ArticleFilter)
+    list_select_related = ("plot", "article")
+    search_fields = ("document", "article__name")
+    list_export = ("plot_number", "article", "paid_on", "amount", "document")
+
+    def plot_number(self, obj):
+        return obj.plot.number
+
+    plot_number.short_description = "участок"
+    plot_number.admin_order_field = "plot__number"
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """The import history is written by the import service only."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ImportBatchAdmin(BillingModelAdmin):
+    model = ImportBatch
+    menu_label = "Загрузки"
+    menu_icon = "history"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    history_view_enabled = False
+    plot_field = "pk"
+    date_field = "as_of"
+    list_display = ("created_at", "kind", "file_name", "as_of", "rows_total", "rows_created", "rows_updated")
+    list_filter = ("kind",)
+    list_select_related = ("uploaded_by",)
+    search_fields = ("file_name", "sha256")
+    list_export = (
+        "created_at",
+        "get_kind_display",
+        "file_name",
+        "as_of",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "uploaded_by",
+        "sha256",
+    )
+    export_headings = {"get_kind_display": "Вид"}
+    inspect_view_fields = (
+        "kind",
+        "file_name",
+        "sha256",
+        "uploaded_by",
+        "as_of",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "created_at",
+    )
+
+
+class BillingGroup(ModelAdminGroup):
+    """«Бухгалтерия»: the lists above plus whatever registers with BILLING_MENU_HOOK
+    (the snippets, the import page)."""
+
+    menu_label = "Бухгалтерия"
+    menu_icon = "folder-open-inverse"
+    menu_order = 250
+    items = (PlotAdmin, MeterAdmin, ReadingAdmin, ChargeAdmin, PaymentAdmin, ImportBatchAdmin)
+
+    def get_menu_item(self):
+        menu = Menu(register_hook_name=BILLING_MENU_HOOK, items=self.get_submenu_items())
+        return GroupMenuItem(self, self.get_menu_order(), menu)

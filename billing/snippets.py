@@ -1,0 +1,58 @@
+"""Tariffs, articles and fee rates: Wagtail snippets in the «Бухгалтерия» menu, with safe exports."""
+
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from billing.exports import BillingSnippetIndexView
+from billing.modeladmins import BILLING_MENU_HOOK
+from billing.models import Article, FeeRate, Tariff
+
+
+class BillingSnippetViewSet(SnippetViewSet):
+    index_view_class = BillingSnippetIndexView
+    menu_hook = BILLING_MENU_HOOK
+
+
+class TariffViewSet(BillingSnippetViewSet):
+    model = Tariff
+    icon = "doc-full"
+    menu_label = "Тарифы"
+    menu_order = 60
+    list_display = ("valid_from", "single_rate", "day_rate", "night_rate")
+    list_export = ("valid_from", "single_rate", "day_rate", "night_rate")
+    export_headings = {
+        "valid_from": "Действует с",
+        "single_rate": "Однотарифный, ₽/кВт·ч",
+        "day_rate": "День, ₽/кВт·ч",
+        "night_rate": "Ночь, ₽/кВт·ч",
+    }
+    ordering = ("-valid_from",)
+
+
+class ArticleViewSet(BillingSnippetViewSet):
+    model = Article
+    icon = "list-ul"
+    menu_label = "Статьи"
+    menu_order = 61
+    list_display = ("name", "kind", "year", "sort_order")
+    list_filter = ("kind", "year")
+    search_fields = ("name",)
+    list_export = ("name", "get_kind_display", "year", "sort_order")
+    export_headings = {"name": "Название", "get_kind_display": "Вид", "year": "Год", "sort_order": "Порядок"}
+
+
+class FeeRateViewSet(BillingSnippetViewSet):
+    model = FeeRate
+    icon = "decimal"
+    menu_label = "Ставки взносов"
+    menu_order = 62
+    list_display = ("article", "basis", "rate", "accrue_on")
+    list_export = ("article", "get_basis_display", "rate", "accrue_on")
+    export_headings = {
+        "article": "Статья",
+        "get_basis_display": "Основа",
+        "rate": "Ставка, ₽",
+        "accrue_on": "Дата начисления",
+    }
+
+    def get_queryset(self, request):
+        return FeeRate.objects.select_related("article")
