@@ -10,7 +10,7 @@ from django.contrib.admin import SimpleListFilter
 from django.db.models import Q
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 
-from billing.models import Article
+from billing.models import Article, ExpenseCategory
 
 MONTHS = [
     "",
@@ -98,18 +98,33 @@ def month_filter(field: str) -> type[SimpleListFilter]:
     return MonthFilter
 
 
-class ArticleFilter(SimpleListFilter):
-    """By article; Django's RelatedFieldListFilter would need django.contrib.admin installed."""
+class RelatedFilter(SimpleListFilter):
+    """By a related row (an article, a category); Django's RelatedFieldListFilter would need
+    django.contrib.admin installed."""
 
-    title = "статья"
-    parameter_name = "article"
+    model: type
+    field: str
 
     def lookups(self, request, model_admin):
-        return [(str(pk), name) for pk, name in Article.objects.values_list("pk", "name")]
+        return [(str(pk), str(name)) for pk, name in self.model.objects.values_list("pk", "name")]
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(article_id=int(value)) if value and ascii_number(value) else queryset
+        return queryset.filter(**{f"{self.field}_id": int(value)}) if value and ascii_number(value) else queryset
+
+
+class ArticleFilter(RelatedFilter):
+    title = "статья"
+    parameter_name = "article"
+    model = Article
+    field = "article"
+
+
+class CategoryFilter(RelatedFilter):
+    title = "категория расходов"
+    parameter_name = "category"
+    model = ExpenseCategory
+    field = "category"
 
 
 def yes_no(field: str, label: str):

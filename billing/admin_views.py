@@ -27,9 +27,11 @@ IMPORT_PERMISSION = "billing.add_importbatch"
 ACCRUE_PERMISSION = "billing.add_charge"
 SESSION_KEY = "billing_import"
 PREVIEW_ROWS_SHOWN = 500
+ACKNOWLEDGE_FIRST = "Итоги выписки не сходятся с документами: отметьте, что сверили её с банком, и загрузите снова."
 
 STATUS_LABELS = {"new": "новая", "changed": "изменится", "unchanged": "без изменений"}
 EXAMPLE_TYPES = {
+    "txt": "text/plain; charset=windows-1251",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -46,13 +48,16 @@ def batch_url(batch: ImportBatch) -> str:
 
 def kind_context(kind: str) -> dict:
     required, optional = HEADERS[kind]
+    importer = importer_for(kind)
     return {
         "kind": kind,
-        "kind_label": importer_for(kind).label,
+        "kind_label": importer.label,
         "required_headers": required,
         "optional_headers": optional,
-        "example_csv_url": reverse("billing_import_example", args=[kind, "csv"]),
-        "example_xlsx_url": reverse("billing_import_example", args=[kind, "xlsx"]),
+        "file_help": importer.file_help,
+        "examples": [
+            (fmt.upper(), reverse("billing_import_example", args=[kind, fmt])) for fmt in importer.extensions
+        ],
         "upload_url": reverse("billing_import", args=[kind]),
         "list_url": list_url(kind),
     }
@@ -74,7 +79,8 @@ def preview_context(report: ImportReport, *, can_confirm: bool) -> dict:
         "columns": columns,
         "rows": rows,
         "rows_hidden": max(len(report.rows) - PREVIEW_ROWS_SHOWN, 0),
-        "errors": [str(error) for error in report.errors],
+        "errors": [str(error) for error in report.errors]
+        + ([ACKNOWLEDGE_FIRST] if report.needs_acknowledgement else []),
         "errors_total": report.errors_total,
         "duplicate_notice": report.summary if report.duplicate_of is not None else "",
         "can_confirm": can_confirm,
@@ -192,6 +198,7 @@ class ImportConfirmView(ImportPermissionMixin, WagtailAdminTemplateMixin, Templa
             commit=True,
             uploaded_by=request.user,
             as_of=as_of,
+            acknowledged=request.POST.get("acknowledge") == "1",
         )
         if not report.committed or report.batch is None:
             context = {**self.get_context_data(**kind_context(kind)), **preview_context(report, can_confirm=False)}

@@ -9,11 +9,8 @@ from django.template.defaultfilters import filesizeformat
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
-from billing.models import Article, ImportBatch, Meter
-from billing.services.imports import MAX_UPLOAD_BYTES
-
-ALLOWED_EXTENSIONS = ("csv", "xlsx")
-KINDS_WITH_DATE = (ImportBatch.Kind.CHARGES, ImportBatch.Kind.PAYMENTS)
+from billing.models import Article, Meter
+from billing.services.imports.registry import importer_for
 
 
 class ReadingAdminForm(WagtailAdminModelForm):
@@ -40,24 +37,34 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        rows = f"{settings.IMPORT_MAX_ROWS:,}".replace(",", "\u00a0")
-        self.fields["file"].help_text = (
-            f"CSV или XLSX, не больше {filesizeformat(MAX_UPLOAD_BYTES)} и {rows} строк; "
-            "большие таблицы лучше загружать в CSV"
-        )
-        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
-        if kind not in KINDS_WITH_DATE:
+        self.importer = importer_for(kind)
+        size = filesizeformat(self.importer.max_bytes)
+        if self.importer.extensions == ("csv", "xlsx"):
+            rows = f"{settings.IMPORT_MAX_ROWS:,}".replace(",", "\u00a0")
+            help_text = f"CSV или XLSX, не больше {size} и {rows} строк; большие таблицы лучше загружать в CSV"
+        else:
+            help_text = f"{self.importer.file_help}, не больше {size}"
+        self.fields["file"].help_text = help_text
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in self.importer.extensions)
+        if not self.importer.takes_date:
             del self.fields["as_of"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         extension = PurePath(upload.name).suffix.lower().lstrip(".")
-        if extension not in ALLOWED_EXTENSIONS:
-            raise forms.ValidationError("Загрузите файл CSV или XLSX (расширение .csv или .xlsx).")
-        if upload.size > MAX_UPLOAD_BYTES:
+        extensions = self.importer.extensions
+        if extension not in extensions:
+            if extensions == ("csv", "xlsx"):
+                raise forms.ValidationError("Загрузите файл CSV или XLSX (расширение .csv или .xlsx).")
+            help_text = self.importer.file_help
+            raise forms.ValidationError(
+                f"Загрузите файл с расширением {', '.join('.' + ext for ext in extensions)}: "
+                f"{help_text[0].lower()}{help_text[1:]}."
+            )
+        if upload.size > self.importer.max_bytes:
             raise forms.ValidationError(
                 f"Файл слишком большой ({filesizeformat(upload.size)}); "
-                f"допустимо не больше {filesizeformat(MAX_UPLOAD_BYTES)}."
+                f"допустимо не больше {filesizeformat(self.importer.max_bytes)}."
             )
         if upload.size == 0:
             raise forms.ValidationError("Файл пуст.")

@@ -13,11 +13,11 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import HistoryView
 
 from billing import admin_views
-from billing.admin_lists import ArticleFilter, PlotSearchHandler, month_filter, yes_no
+from billing.admin_lists import ArticleFilter, CategoryFilter, PlotSearchHandler, month_filter, yes_no
 from billing.admin_views import IMPORT_PERMISSION
 from billing.exports import BillingIndexView
 from billing.forms import ReadingAdminForm
-from billing.models import Charge, ImportBatch, Meter, Payment, Plot, Reading
+from billing.models import BankTransaction, Charge, ImportBatch, Meter, Payment, Plot, Reading
 
 BILLING_MENU_HOOK = "register_billing_menu_item"
 
@@ -185,6 +185,55 @@ class PaymentAdmin(BillingModelAdmin):
     plot_number.admin_order_field = "plot__number"
 
 
+class BankTransactionPermissionHelper(PermissionHelper):
+    """Bank documents come only from statements; the treasurer changes an expense's category."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class BankTransactionAdmin(BillingModelAdmin):
+    model = BankTransaction
+    menu_label = "Выписка банка"
+    menu_icon = "doc-full"
+    import_kind = ImportBatch.Kind.STATEMENT
+    permission_helper_class = BankTransactionPermissionHelper
+    plot_field = "suggested_plot__number"
+    date_field = "booked_on"
+    list_display = ("booked_on", "number", "signed_amount", "counterparty", "purpose", "status", "category")
+    list_filter = ("status", "direction", month_filter("booked_on"), CategoryFilter)
+    list_select_related = ("category",)
+    search_fields = ("payer_name", "recipient_name", "purpose", "number")
+    list_export = (
+        "booked_on",
+        "number",
+        "get_direction_display",
+        "amount",
+        "payer_name",
+        "recipient_name",
+        "purpose",
+        "get_status_display",
+        "category",
+        "reason",
+    )
+    export_headings = {"get_direction_display": "Направление", "get_status_display": "Состояние"}
+    edit_handler = ObjectList([FieldPanel("category")])
+
+    def signed_amount(self, obj):
+        return obj.amount if obj.direction == BankTransaction.Direction.INCOMING else -obj.amount
+
+    signed_amount.short_description = "сумма, ₽"
+    signed_amount.admin_order_field = "amount"
+
+    def counterparty(self, obj):
+        return obj.payer_name if obj.direction == BankTransaction.Direction.INCOMING else obj.recipient_name
+
+    counterparty.short_description = "плательщик / получатель"
+
+
 class ReadOnlyPermissionHelper(PermissionHelper):
     """The import history is written by the import service only."""
 
@@ -245,7 +294,7 @@ class BillingGroup(ModelAdminGroup):
     menu_label = "Бухгалтерия"
     menu_icon = "folder-open-inverse"
     menu_order = 250
-    items = (PlotAdmin, MeterAdmin, ReadingAdmin, ChargeAdmin, PaymentAdmin, ImportBatchAdmin)
+    items = (PlotAdmin, MeterAdmin, ReadingAdmin, ChargeAdmin, PaymentAdmin, BankTransactionAdmin, ImportBatchAdmin)
 
     def get_menu_item(self):
         menu = Menu(register_hook_name=BILLING_MENU_HOOK, items=self.get_submenu_items())

@@ -1,3 +1,4 @@
+from .bank import BankTransaction, BudgetLine, ExpenseCategory, KnownPayer
 from .imports import ImportBatch, ImportLock
 from .ledger import Article, Charge, FeeRate, Payment
 from .plots import Meter, Plot, Reading
@@ -5,6 +6,10 @@ from .tariffs import Tariff
 
 __all__ = [
     "Article",
+    "BankTransaction",
+    "BudgetLine",
+    "ExpenseCategory",
+    "KnownPayer",
     "Charge",
     "FeeRate",
     "ImportBatch",

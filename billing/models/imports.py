@@ -11,6 +11,7 @@ class ImportBatch(models.Model):
         CHARGES = "charges", "Начисления"
         PAYMENTS = "payments", "Платежи"
         ACCRUAL = "accrual", "Начисление взносов"
+        STATEMENT = "statement", "Выписка банка"
 
     kind = models.CharField("вид", max_length=16, choices=Kind.choices)
     file_name = models.CharField("файл", max_length=255)

@@ -14,6 +14,8 @@ class Article(RevisionMixin, models.Model):
         MEMBERSHIP = "membership", "Членские взносы"
         TARGET = "target", "Целевой взнос"
         ELECTRICITY = "electricity", "Электроэнергия"
+        PENALTY = "penalty", "Пени"
+        ADVANCE = "advance", "Предоплата"
         OTHER = "other", "Прочее"
 
     name = models.CharField("название", max_length=200, unique=True)
@@ -81,6 +83,14 @@ class Payment(models.Model):
     amount = models.DecimalField("сумма, ₽", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     document = models.CharField("документ", max_length=64, blank=True, help_text="номер платёжного документа банка")
     batch = batch_field(related_name="payments")
+    transaction = models.ForeignKey(
+        "billing.BankTransaction",
+        verbose_name="банковский документ",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="payments",
+    )
 
     class Meta:
         verbose_name = "платёж"

@@ -76,6 +76,11 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     expected |= {"members.view_smsmessage", "members.change_smsmessage"}  # the SMS outbox
     for model in ("plot", "meter", "reading", "charge", "payment", "tariff", "article", "feerate"):
         expected |= {f"billing.{action}_{model}" for action in ("add", "change", "delete", "view")}
+    # bank statements (issue 12): documents come from statements; expense categories and the смета are edited
+    expected |= {"billing.view_banktransaction", "billing.change_banktransaction"}
+    expected |= {"billing.view_knownpayer", "billing.change_knownpayer", "billing.delete_knownpayer"}
+    for model in ("expensecategory", "budgetline"):
+        expected |= {f"billing.{action}_{model}" for action in ("add", "change", "delete", "view")}
     assert granted == expected
 
 
@@ -91,6 +96,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Показания",
         "Начисления",
         "Платежи",
+        "Выписка банка",
         "Загрузки",
         "Импорт из файла",
         "Тарифы",

@@ -21,6 +21,8 @@ def _date(text: str) -> datetime.date:
 
 class ImportCommand(BaseCommand):
     kind: str
+    max_bytes = MAX_UPLOAD_BYTES
+    file_help = "CSV или XLSX"
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         required, optional = HEADERS[self.kind]
@@ -29,7 +31,7 @@ class ImportCommand(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="CSV или XLSX")
+        parser.add_argument("file", help=self.file_help)
         parser.add_argument("--dry-run", action="store_true", help="только проверить и показать, ничего не записывать")
         parser.add_argument("--as-of", type=_date, help="данные на дату ДД.ММ.ГГГГ («Статус моих оплат от …»)")
         parser.add_argument("--user", help="логин того, кто загружает (для журнала загрузок)")
@@ -38,10 +40,10 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         try:
             size = path.stat().st_size
-            if size > MAX_UPLOAD_BYTES:  # refused before a byte is read, as the admin upload is
+            if size > self.max_bytes:  # refused before a byte is read, as the admin upload is
                 raise CommandError(
                     f"Файл «{path.name}» слишком большой ({filesizeformat(size)}); "
-                    f"можно не больше {filesizeformat(MAX_UPLOAD_BYTES)}."
+                    f"можно не больше {filesizeformat(self.max_bytes)}."
                 )
             content = path.read_bytes()
         except OSError as exc:
@@ -58,6 +60,7 @@ class ImportCommand(BaseCommand):
             commit=not options["dry_run"],
             uploaded_by=user,
             as_of=options["as_of"],
+            acknowledged=options.get("acknowledge", False),
         )
         if report.duplicate_of is not None:
             self.stdout.write(report.summary)
@@ -68,6 +71,13 @@ class ImportCommand(BaseCommand):
             raise CommandError("\n".join(lines))
         for notice in report.notices:
             self.stdout.write(notice)
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"Внимание: {warning}"))
+        if report.needs_acknowledgement:
+            raise CommandError(
+                f"Файл «{path.name}» не загружен: итоги не сходятся (см. выше). Проверьте выписку; "
+                "если всё верно, запустите команду ещё раз с --acknowledge."
+            )
         as_of = f" Данные на {report.as_of:%d.%m.%Y}." if report.as_of else ""
         if options["dry_run"]:
             self.stdout.write(f"Проверка «{path.name}» без записи: {report.summary}.{as_of}")

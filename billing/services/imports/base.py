@@ -12,6 +12,9 @@ columns and a row dataclass and implements four steps, each seeing whole rows, n
 
 The framework (``Importer.plan`` and run.py) owns the rest: reading the file, the preview,
 all-or-nothing, the sha256 idempotency, the import lock and the error cap.
+
+A kind whose file is not a table (the bank statement) overrides ``read`` and ``parse_rows``;
+``warnings`` it records (totals that do not add up) must be acknowledged before a commit.
 """
 
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ from django.db import models
 from billing.models import ImportBatch
 
 from .report import ErrorList, Plan, PreviewRow, RowError
-from .tables import Table
+from .tables import MAX_UPLOAD_BYTES, Table, read_table
 from .values import RowReader
 
 RowT = TypeVar("RowT")
@@ -46,6 +49,12 @@ class Importer(Generic[RowT]):
     model: ClassVar[type[models.Model]]  # what the rows become: the admin lists it
     # False: a single bad cell stops the plan before the database is read (the plots registry)
     resolve_despite_cell_errors: ClassVar[bool] = True
+    # The upload: the file types it takes (an example file of each is offered), its size limit,
+    # its description, and whether the treasurer gives «данные на дату».
+    extensions: ClassVar[tuple[str, ...]] = ("csv", "xlsx")
+    max_bytes: ClassVar[int] = MAX_UPLOAD_BYTES
+    file_help: ClassVar[str] = "CSV или XLSX"
+    takes_date: ClassVar[bool] = False
 
     def __init__(self, *, table: Table, as_of: date | None, today: date):
         self.table = table
@@ -53,6 +62,14 @@ class Importer(Generic[RowT]):
         self.today = today
         self.errors = ErrorList()
         self.notices: list[str] = []
+        self.warnings: list[str] = []  # the treasurer acknowledges them before confirming
+
+    @classmethod
+    def read(cls, *, file_name: str, content: bytes) -> Table:
+        """The file's rows; FileRejected when the file as a whole is unreadable."""
+        return read_table(
+            file_name=file_name, content=content, required=list(cls.required), optional=list(cls.optional)
+        )
 
     def has(self, column: str) -> bool:
         """Whether the file has this (optional) column."""
@@ -86,15 +103,23 @@ class Importer(Generic[RowT]):
 
     def plan(self) -> Plan:
         """parse → resolve → diff over the whole file; the plan writes only if it has no errors."""
-        parsed = self._parse_rows()
+        parsed = self.parse_rows()
         resolved: list[RowT] = []
         if parsed and (self.resolve_despite_cell_errors or not self.errors):
             resolved = self.resolve(parsed)
         preview = [self.diff(row) for row in resolved]
         as_of = self.batch_date(parsed=parsed, resolved=resolved)
-        return Plan(rows=preview, errors=self.errors, as_of=as_of, notices=self.notices, write=self.write)
+        return Plan(
+            rows=preview,
+            errors=self.errors,
+            as_of=as_of,
+            notices=self.notices,
+            warnings=self.warnings,
+            write=self.write,
+        )
 
-    def _parse_rows(self) -> list[RowT]:
+    def parse_rows(self) -> list[RowT]:
+        """Every row of the table through ``parse``; the rows that parsed without an error."""
         dates: dict[str, date | None] = {}  # the same date text is parsed once per file
         parsed = []
         for row, cells in self.table.rows:

@@ -31,6 +31,7 @@ class ChargesImporter(Importer[ChargeRow]):
     required = ["Участок", "Статья", "Сумма"]
     optional = ["Дата"]
     model = Charge
+    takes_date = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -43,6 +43,7 @@ class PaymentsImporter(Importer[PaymentRow]):
     required = ["Участок", "Дата", "Сумма", "Статья"]
     optional = ["Документ"]
     model = Payment
+    takes_date = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

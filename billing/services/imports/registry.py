@@ -7,6 +7,8 @@ their columns and their labels from this registry.
 
 from collections.abc import Iterator, Mapping
 
+from billing.services.statements.importer import StatementImporter
+
 from . import charges, payments, plots, readings
 from .base import Importer
 
@@ -17,6 +19,7 @@ IMPORTERS: dict[str, type[Importer]] = {
         readings.ReadingsImporter,
         charges.ChargesImporter,
         payments.PaymentsImporter,
+        StatementImporter,
     )
 }
 

@@ -98,6 +98,8 @@ class ImportReport:
     committed: bool = False
     as_of: date | None = None
     notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # to acknowledge before confirming
+    needs_acknowledgement: bool = False  # a commit was asked without acknowledging the warnings
 
     @property
     def ok(self) -> bool:
@@ -153,6 +155,7 @@ class Plan:
     errors: ErrorList = field(default_factory=ErrorList)
     as_of: date | None = None
     notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     write: Callable[[ImportBatch], None] = lambda batch: None
 
 

@@ -13,7 +13,7 @@ from billing.models import ImportBatch, ImportLock
 from .base import Importer
 from .registry import HEADERS, importer_for
 from .report import ErrorList, ImportReport, Plan, RowError
-from .tables import FileRejected, Table, read_table
+from .tables import FileRejected, Table
 
 Kind = ImportBatch.Kind
 
@@ -28,6 +28,7 @@ def run_import(
     commit: bool,
     uploaded_by: AbstractBaseUser | None = None,
     as_of: date | None = None,
+    acknowledged: bool = False,
 ) -> ImportReport:
     """Parse → validate every row → preview; with commit=True and no errors, write all rows
     atomically and record an ImportBatch. All or nothing: on any error nothing is written.
@@ -35,7 +36,10 @@ def run_import(
 
     A commit holds the imports' lock for its whole transaction and plans from the database as it
     is inside it, so two files confirmed at once are written one after the other and the second
-    sees the first one's rows (unchanged, not written twice)."""
+    sees the first one's rows (unchanged, not written twice).
+
+    A plan with warnings (a statement whose totals do not add up) commits only when the treasurer
+    has acknowledged them; otherwise the report says so and nothing is written."""
     importer = importer_for(kind)
     sha256 = hashlib.sha256(content).hexdigest()
     report = ImportReport(kind=str(kind), file_name=file_name, sha256=sha256)
@@ -44,9 +48,7 @@ def run_import(
         return report
 
     try:
-        table = read_table(
-            file_name=file_name, content=content, required=list(importer.required), optional=list(importer.optional)
-        )
+        table = importer.read(file_name=file_name, content=content)
     except FileRejected as rejected:
         _set_errors(report, rejected.errors)
         return report
@@ -54,7 +56,15 @@ def run_import(
         _plan(report, importer=importer, table=table, as_of=as_of)
         return report
 
-    return _commit(report, kind=kind, importer=importer, table=table, as_of=as_of, uploaded_by=uploaded_by)
+    return _commit(
+        report,
+        kind=kind,
+        importer=importer,
+        table=table,
+        as_of=as_of,
+        uploaded_by=uploaded_by,
+        acknowledged=acknowledged,
+    )
 
 
 def _commit(
@@ -65,6 +75,7 @@ def _commit(
     table: Table,
     as_of: date | None,
     uploaded_by: AbstractBaseUser | None,
+    acknowledged: bool = False,
 ) -> ImportReport:
     """Under the imports' lock: the hash checked again, the plan made again from the database as
     it is now, and, without a single error, the ImportBatch and every row written together."""
@@ -76,6 +87,9 @@ def _commit(
                 return report
             plan = _plan(report, importer=importer, table=table, as_of=as_of)
             if report.errors:
+                return report
+            if report.warnings and not acknowledged:
+                report.needs_acknowledgement = True
                 return report
             batch = ImportBatch.objects.create(
                 kind=kind,
@@ -102,7 +116,7 @@ def _commit(
 
 def _plan(report: ImportReport, *, importer: type[Importer], table: Table, as_of: date | None) -> Plan:
     plan = importer(table=table, as_of=as_of, today=timezone.localdate()).plan()
-    report.rows, report.as_of, report.notices = plan.rows, plan.as_of, plan.notices
+    report.rows, report.as_of, report.notices, report.warnings = plan.rows, plan.as_of, plan.notices, plan.warnings
     if table.ignored:
         columns = ", ".join(f"«{name}»" for name in table.ignored)
         report.notices.insert(0, f"Эти столбцы не загружаются: {columns}.")
@@ -132,7 +146,7 @@ def _already_imported(kind: str, sha256: str) -> ImportBatch | None:
 
 def example_file(kind: str, fmt: str) -> tuple[str, bytes]:
     """A sample file for the admin's download links: ("readings.xlsx", bytes)."""
-    if kind not in HEADERS or fmt not in ("csv", "xlsx"):
+    if kind not in HEADERS or fmt not in importer_for(kind).extensions:
         raise ValueError(f"No example for {kind!r} in {fmt!r}")
     name = f"{kind}.{fmt}"
     return name, (EXAMPLES_DIR / name).read_bytes()

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 MAX_AGE_SECONDS = 24 * 60 * 60
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_EXTENSIONS = (".csv", ".xlsx")
+_EXTENSIONS = (".csv", ".xlsx", ".txt")  # tables, and bank statements
 
 
 def pending_dir() -> Path:
