@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.routing.PageRouteMiddleware",  # Wagtail pages routed in one query (process_view only)
 ]
 
 ROOT_URLCONF = "cms.urls"
