@@ -140,7 +140,8 @@ else:
 AUTH_USER_MODEL = "members.User"
 # allauth's backend alone: it extends ModelBackend (permissions), and with ModelBackend listed
 # too a wrong password was hashed twice (each backend checks it).
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend, loading the session's user with what every page asks of them (members.backends).
+AUTHENTICATION_BACKENDS = ["members.backends.MemberBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "members.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 6}},
     {"NAME": "members.validators.LatinCharactersValidator"},
