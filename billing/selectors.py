@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from types import EllipsisType
 
-from django.db.models import DateField
+from django.db.models import DateField, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
 from billing.models import Charge, ImportBatch, Meter, Payment, Plot, Reading, Tariff
@@ -28,17 +29,18 @@ def _ids(plot_ids: Iterable[int]) -> list[int]:
     return sorted({int(pk) for pk in plot_ids})
 
 
-def payment_status_date() -> datetime.date | None:
+def payment_status_date(*, subquery: bool = False) -> datetime.date | None | Subquery:
     """«Статус моих оплат от …»: the latest date of the charges and payments data, that is a
-    batch's `as_of`, or the day it was uploaded when the file gave none."""
+    batch's `as_of`, or the day it was uploaded when the file gave none. With `subquery`, the
+    same as an expression another query can carry (the member's own, see members.backends)."""
     data_date = Coalesce("as_of", TruncDate("created_at"), output_field=DateField())
-    return (
+    dates = (
         ImportBatch.objects.filter(kind__in=STATUS_KINDS)
         .annotate(data_date=data_date)
         .order_by("-data_date")
         .values_list("data_date", flat=True)
-        .first()
     )
+    return Subquery(dates[:1], output_field=DateField()) if subquery else dates.first()
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,12 @@ class PaymentStatus:
     plots: tuple[PlotStatus, ...]
 
 
-def payment_status(*, plot_ids: Iterable[int]) -> PaymentStatus:
-    """The plots (by number) with their balances per article: four queries."""
+def payment_status(*, plot_ids: Iterable[int], as_of: datetime.date | None | EllipsisType = ...) -> PaymentStatus:
+    """The plots (by number) with their balances per article: four queries, three when the
+    caller has read the status date (`as_of`) already."""
     ids = _ids(plot_ids)
-    as_of = payment_status_date()
+    if as_of is ...:
+        as_of = payment_status_date()
     if not ids:
         return PaymentStatus(as_of=as_of, plots=())
     plots = list(Plot.objects.filter(pk__in=ids).order_by("number"))

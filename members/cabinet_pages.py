@@ -17,6 +17,7 @@ from django.utils.translation import override
 
 from billing.selectors import ElectricityLine, PeriodGroup, PlotStatus, electricity_periods, payment_status
 from members.charts import Chart, consumption_charts
+from members.context_processors import member_payment_status_date
 from members.qr import PaymentCode, payment_code
 from members.selectors import CabinetPlots, cabinet_plots
 
@@ -165,7 +166,7 @@ def _code(status: PlotStatus, bank: dict | None) -> PaymentCode | None:
 def payments_page(*, user: AbstractBaseUser, bank: dict | None) -> PaymentsPage:
     """«Статус моих оплат» of the member's confirmed plots, with the date of the data it shows."""
     plots = cabinet_plots(user=user)
-    status = payment_status(plot_ids=plots.plot_ids)
+    status = payment_status(plot_ids=plots.plot_ids, as_of=member_payment_status_date(user))
     return PaymentsPage(
         plots=plots,
         as_of=status.as_of,

@@ -29,7 +29,7 @@ class CabinetContext:
         rest of the cabinet — has no use for it but the menu, so it is read here, explicitly and
         once, when the menu first asks: one query over the import batches, none where it is not shown."""
         if isinstance(self._payment_status_date, self.Unread):
-            self._payment_status_date = payment_status_date()
+            self._payment_status_date = member_payment_status_date(self.request.user)
         return self._payment_status_date
 
     @cached_property
@@ -66,6 +66,13 @@ class CabinetContext:
     def consent_url(self) -> str:
         """The consent page chosen in the site settings, for the signup form and the privacy page."""
         return partnership_settings(self.request).consent_url
+
+
+def member_payment_status_date(user) -> datetime.date | None:
+    """The date as read with the member's own row (members.backends), else in a query of its own."""
+    if hasattr(user, "payment_status_date"):
+        return user.payment_status_date
+    return payment_status_date()
 
 
 def cabinet(request: HttpRequest) -> dict[str, CabinetContext]:

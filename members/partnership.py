@@ -3,7 +3,7 @@
 Name, SMS signature, payment due day, bank details and the two pages the cabinet links (the
 consent text and the feedback form) are editor-managed values of `home.SiteSettings`. Everything
 in `members` reads them here, through a plain import the import graph can see: `members → home`
-(home imports nothing of members). One settings query per request, shared with `base.html`
+(home imports nothing of members). One query per request for the site and its settings, shared with `base.html`
 (Wagtail caches `SiteSettings.for_request` on the request), and both pages come with it.
 """
 
@@ -16,6 +16,7 @@ from wagtail.models import Page, Site
 
 from home import slugs
 from home.models import ContactPage, SiteSettings
+from home.models.settings import site_with_settings
 
 BANK_FIELDS = (
     "bank_recipient",
@@ -75,8 +76,10 @@ def partnership_settings(request: HttpRequest | None = None) -> Partnership:
 
 def _site_settings(request: HttpRequest | None) -> SiteSettings | None:
     if request is not None:
-        # Wagtail caches both on the request (base.html reads the same instance); a request that
-        # matches no site also finds no default site.
+        # Wagtail caches both on the request (base.html reads the same instance), found together in
+        # one query; a request that matches no site also finds no default site.
+        if not hasattr(request, "_wagtail_site"):
+            site_with_settings(request)
         return SiteSettings.for_request(request) if Site.find_for_request(request) is not None else None
     site = Site.objects.filter(is_default_site=True).first()
     return SiteSettings.for_site(site) if site is not None else None

@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from types import EllipsisType
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -146,8 +147,10 @@ class PhoneState:
     code_expires_at: datetime.datetime | None
 
 
-def phone_state(*, user: AbstractBaseUser) -> PhoneState:
-    profile = Profile.objects.filter(user=user).first()
+def phone_state(*, user: AbstractBaseUser, profile: Profile | None | EllipsisType = ...) -> PhoneState:
+    """`profile` when the caller has read it already (None: the member has none)."""
+    if profile is ...:
+        profile = Profile.objects.filter(user=user).first()
     phone = profile.phone if profile is not None else ""
     verified = profile is not None and profile.phone_verified
     live = None
@@ -187,9 +190,13 @@ class CabinetPlots:
 
 
 def cabinet_plots(*, user: AbstractBaseUser) -> CabinetPlots:
-    """Two queries, whatever the number of plots."""
-    pending = PlotClaim.objects.filter(user=user, status=PlotClaim.Status.PENDING, plot__active=True)
+    """One query, whatever the number of plots: the confirmed and the pending claims together."""
+    if not user.is_authenticated:
+        return CabinetPlots(plot_ids=[], pending_numbers=[])
+    statuses = (PlotClaim.Status.CONFIRMED, PlotClaim.Status.PENDING)
+    claims = PlotClaim.objects.filter(user=user, status__in=statuses, plot__active=True).order_by("plot__number")
+    rows = list(claims.values_list("status", "plot_id", "plot__number"))
     return CabinetPlots(
-        plot_ids=confirmed_plot_ids(user=user),
-        pending_numbers=list(pending.order_by("plot__number").values_list("plot__number", flat=True)),
+        plot_ids=[plot_id for status, plot_id, _ in rows if status == PlotClaim.Status.CONFIRMED],
+        pending_numbers=[number for status, _, number in rows if status == PlotClaim.Status.PENDING],
     )

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.routing.PageRouteMiddleware",  # Wagtail pages routed in one query (process_view only)
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -140,7 +141,8 @@ else:
 AUTH_USER_MODEL = "members.User"
 # allauth's backend alone: it extends ModelBackend (permissions), and with ModelBackend listed
 # too a wrong password was hashed twice (each backend checks it).
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend, loading the session's user with what every page asks of them (members.backends).
+AUTHENTICATION_BACKENDS = ["members.backends.MemberBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "members.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 6}},
     {"NAME": "members.validators.LatinCharactersValidator"},

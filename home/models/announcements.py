@@ -16,6 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.cache import mark_page_number
+from home.models.restrictions import view_restricted
 
 ANNOUNCEMENTS_PER_PAGE = 10
 
@@ -42,7 +43,7 @@ class AnnouncementIndexPage(RoutablePageMixin, Page):
     @property
     def announcements(self):
         """Published announcements, newest first (pinned ones are not moved here: the list is a timeline)."""
-        return AnnouncementPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+        return AnnouncementPage.objects.live().filter(~view_restricted()).child_of(self).order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -10,6 +10,7 @@ from wagtail.search import index
 from home.blocks import ContentBlocks
 
 from .announcements import AnnouncementPage
+from .restrictions import view_restricted
 
 LATEST_ANNOUNCEMENTS = 5
 
@@ -37,7 +38,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        announcements = AnnouncementPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")
+        public = AnnouncementPage.objects.live().filter(~view_restricted())
+        announcements = public.descendant_of(self).order_by("-date", "-pk")
         context["pinned_announcements"] = list(announcements.filter(pinned=True))
         context["latest_announcements"] = list(announcements.filter(pinned=False)[:LATEST_ANNOUNCEMENTS])
         return context

@@ -3,8 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Case, IntegerField, Q, When
+from django.http import HttpRequest
+from django.http.request import split_domain_port
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
+from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_DEFAULT, MATCH_HOSTNAME_PORT
 
 from home.requisites import bank_details_errors
 
@@ -78,8 +83,9 @@ class SiteSettings(BaseSiteSetting):
         help_text="Куда ведёт ссылка «напишите правлению» в личном кабинете.",
     )
 
-    # Both pages come with the settings' own query: every page links them (footer, cabinet).
-    select_related = ["consent_page", "contact_page"]
+    # Both pages and the instruction come with the settings' own query: every page links them
+    # (footer, help box, cabinet).
+    select_related = ["consent_page", "contact_page", "instruction_document"]
 
     panels = [
         MultiFieldPanel(
@@ -123,6 +129,14 @@ class SiteSettings(BaseSiteSetting):
     def __str__(self):
         return self.full_name
 
+    @classmethod
+    def for_request(cls, request):
+        """As Wagtail's, but the request's Site and its settings come in one query (see
+        `site_with_settings`) when neither was looked up yet."""
+        if not hasattr(request, cls.get_cache_attr_name()) and not hasattr(request, "_wagtail_site"):
+            site_with_settings(request)
+        return super().for_request(request)
+
     def clean(self):
         """A payment QR code with a wrong account or INN is refused by the member's bank app."""
         super().clean()
@@ -141,3 +155,38 @@ class SiteSettings(BaseSiteSetting):
         """(label, url) pairs of the filled-in social networks, for the header and footer."""
         links = [("ВКонтакте", self.vk_url), ("Telegram", self.telegram_url), ("Facebook", self.facebook_url)]
         return [(label, url) for label, url in links if url]
+
+
+SETTINGS_RELATED = ["root_page", "sitesettings", *(f"sitesettings__{name}" for name in SiteSettings.select_related)]
+
+
+def site_with_settings(request: HttpRequest) -> Site | None:
+    """`Site.find_for_request` with the site's settings joined: one query where Wagtail and
+    `SiteSettings.for_request` make two. Both are kept on the request where Wagtail looks for them.
+    Wagtail's own choice among the matching sites (`wagtail.models.sites.get_site_for_hostname`)."""
+    hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
+    sites = list(
+        Site.objects.annotate(
+            match=Case(
+                When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
+                When(hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT),
+                When(is_default_site=True, then=MATCH_DEFAULT),
+                default=MATCH_HOSTNAME,
+                output_field=IntegerField(),
+            )
+        )
+        .filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by("match")
+        .select_related(*SETTINGS_RELATED)
+    )
+    site = None
+    if len(sites) == 1 or (sites and sites[0].match in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT)):
+        site = sites[0]
+    elif sites and sites[0].match == MATCH_DEFAULT:
+        site = sites[len(sites) == 2]
+    request._wagtail_site = site
+    site_settings = getattr(site, "sitesettings", None) if site is not None else None
+    if site_settings is not None:  # else Wagtail's for_request creates the row as it always has
+        site_settings._request = request
+        setattr(request, SiteSettings.get_cache_attr_name(), site_settings)
+    return site

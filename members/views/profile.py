@@ -18,6 +18,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def edit(request: HttpRequest) -> HttpResponse:
+    profile = ...  # not read yet
     if request.method == "POST":
         form = RegistrationDataForm(request.POST)
         if form.is_valid():
@@ -41,7 +42,7 @@ def edit(request: HttpRequest) -> HttpResponse:
             return redirect("cabinet:profile")
     else:
         data = selectors.registration_data(user=request.user)
-        profile = data.profile
+        profile = data.profile  # read once, for the form and the phone's state
         form = RegistrationDataForm(
             initial={
                 "plots": ",".join(str(n) for n in data.listed_numbers),
@@ -51,4 +52,5 @@ def edit(request: HttpRequest) -> HttpResponse:
                 "sms_consent": ("yes" if profile.sms_consent else "no") if profile and profile.phone else None,
             }
         )
-    return render(request, "members/edit.html", {"form": form, "phone": selectors.phone_state(user=request.user)})
+    phone = selectors.phone_state(user=request.user, profile=profile)
+    return render(request, "members/edit.html", {"form": form, "phone": phone})

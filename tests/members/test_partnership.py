@@ -112,7 +112,7 @@ def test_one_settings_query_brings_both_pages_and_is_kept_for_the_request(rf, si
     site_pages.settings.save()
     assert partnership_settings(rf.get("/")).consent_url  # warm Wagtail's site root paths
     request = rf.get("/")
-    with django_assert_num_queries(2):  # the site for the host, the settings with both pages joined
+    with django_assert_num_queries(1):  # the site for the host with its settings and both pages joined
         partnership = partnership_settings(request)
         assert partnership.consent_url == "/soglasie/"
         assert partnership.contact_url == "/kontakty/"
@@ -125,7 +125,7 @@ def test_a_page_that_links_neither_page_pays_nothing_for_them(rf, django_assert_
     make_contact(make_home())
     partnership_settings(rf.get("/"))  # warm Wagtail's site root paths
     request = rf.get("/")
-    with django_assert_num_queries(2):  # the site, the settings: no page lookups for unset choices
+    with django_assert_num_queries(1):  # the site with its settings: no page lookups for unset choices
         assert partnership_settings(request).bank["bank_account"] == ""
 
 
