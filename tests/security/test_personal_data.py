@@ -13,8 +13,7 @@ from django.urls import reverse
 from billing.models import Charge, Payment, Reading
 from members.models import PlotClaim, Profile, SmsMessage
 from members.services.privacy import member_data_erase, member_data_export
-from tests.factories import PlotFactory
-from tests.security.conftest import PASSWORD
+from tests.factories import PASSWORD, PlotFactory
 
 pytestmark = pytest.mark.django_db
 
