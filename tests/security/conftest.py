@@ -16,6 +16,8 @@ from tests.factories import (
     ProfileFactory,
     ReadingFactory,
 )
+from tests.security.posting import people_clients
+from tests.security.world import build_world
 
 
 @pytest.fixture
@@ -39,3 +41,15 @@ def member_with_plot(make_member):
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=9012, night=2901)
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=9532, night=3118)
     return user
+
+
+@pytest.fixture
+def world(db):
+    """The demo site and accounts, a member with distinctive numbers, one object of each kind."""
+    return build_world()
+
+
+@pytest.fixture
+def people(world):
+    """A client for each of the seven POST roles (see posting.people_clients)."""
+    return people_clients(world)
