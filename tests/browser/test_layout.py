@@ -4,9 +4,8 @@ sideways, axe-core finds no violation, and on a phone the amounts due are on the
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 
+from tests.factories import UserFactory
 from tests.members.cabinet_data import build_seed
 
 pytestmark = pytest.mark.browser
@@ -49,8 +48,7 @@ def log_in(page, username: str) -> None:
 
 @pytest.fixture
 def member_with_data(transactional_db):
-    user = get_user_model().objects.create_user(username="269", email="m269@example.org", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = UserFactory(username="269", email="m269@example.org", password=PASSWORD)
     build_seed(user)
     return user
 
