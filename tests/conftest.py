@@ -45,3 +45,27 @@ def member(make_member, plot_269):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def treasurer(db):
+    """The treasurer: a staff account in the «Казначей» group, no email."""
+    return UserFactory(username="kassir", password="secret-123", email="", is_staff=True, groups=["Казначей"])
+
+
+@pytest.fixture
+def treasurer_client(client, treasurer):
+    client.force_login(treasurer)
+    return client
+
+
+@pytest.fixture
+def editor(db):
+    """The secretary who edits the site: a staff account in Wagtail's «Editors» group, no email."""
+    return UserFactory(username="secretary", password="secret-123", email="", is_staff=True, groups=["Editors"])
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
@@ -146,6 +147,12 @@ class UserFactory(DjangoModelFactory):
         "email",
         factory.RelatedFactory(EmailAddressFactory, "user", verified=factory.SelfAttribute("..verified")),
     )
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        """UserFactory(groups=["Казначей"]): the named groups, which the migrations create."""
+        if create and extracted:
+            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
 
 
 class ProfileFactory(DjangoModelFactory):

@@ -1,6 +1,4 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from billing.models import Meter, Plot
 from tests.factories import MeterFactory, PlotFactory
@@ -9,14 +7,6 @@ from tests.factories import MeterFactory, PlotFactory
 @pytest.fixture
 def meter():
     return MeterFactory(plot=PlotFactory(number=269), kind=Meter.Kind.TWO_ZONE)
-
-
-@pytest.fixture
-def treasurer_client(client):
-    user = get_user_model().objects.create_user(username="kassir", password="secret-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Казначей"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
