@@ -18,7 +18,7 @@ from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment
 from members.models import PlotClaim, Profile, SmsMessage
 from tests.factories import UserFactory
 from tests.security.urlwalk import DENIED, ERROR, LOGIN, NOT_ALLOWED, NOT_FOUND, outcome
-from tests.security.world import keep_logged_in, make_other_member
+from tests.security.world import keep_logged_in, make_other_member, role_clients
 
 FORBIDDEN = 403
 VERIFY = "verify"  # allauth's «подтвердите адрес» page: the view itself never ran
@@ -143,13 +143,7 @@ def people_clients(world) -> dict[str, Client]:
     member who has not confirmed their email. Adds the two new accounts to `world`."""
     world["other member"] = make_other_member()
     world["unverified"] = UserFactory(username="780", email="unverified@example.org", verified=False)
-    clients = {}
-    for role in POST_ROLES:
-        client = Client(raise_request_exception=False)
-        if role != "anonymous":
-            client.force_login(world[role])
-        clients[role] = client
-    return clients
+    return role_clients(world, POST_ROLES)
 
 
 def judge(key: str, role: str, allowed: frozenset[str], result: Result) -> list[str]:

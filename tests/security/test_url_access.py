@@ -24,19 +24,10 @@ from tests.security.world import (
     make_other_member,
     overrides,
     page_key,
+    role_clients,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def clients(world) -> dict[str, Client]:
-    result = {}
-    for role in ROLES:
-        client = Client(raise_request_exception=False)
-        if role != "anonymous":
-            client.force_login(world[role])
-        result[role] = client
-    return result
 
 
 def walk(world) -> tuple[list[tuple[str, str, object, object]], list[tuple[str, str, list[str]]]]:
@@ -45,10 +36,10 @@ def walk(world) -> tuple[list[tuple[str, str, object, object]], list[tuple[str, 
     Returns (mismatches, leaks): (route or page key, role, expected, got) and (path, role, markers).
     """
     routes, rules, whole = url_routes(), fills(world), overrides(world)
-    role_clients = clients(world)
+    by_role = role_clients(world, ROLES)
     other = make_other_member()
-    role_clients["other member"] = Client(raise_request_exception=False)
-    role_clients["other member"].force_login(other)
+    by_role["other member"] = Client(raise_request_exception=False)
+    by_role["other member"].force_login(other)
     world["other member"] = other
     targets = [(route, fill_route(route, rules, whole), URL_ACCESS.get(route)) for route in routes]
     for page in Page.objects.filter(depth__gt=1).specific():
@@ -60,7 +51,7 @@ def walk(world) -> tuple[list[tuple[str, str, object, object]], list[tuple[str, 
         if expected is None:
             mismatches.append((key, "—", "a row in the table", path))
             continue
-        for role, client in role_clients.items():
+        for role, client in by_role.items():
             response = client.get(path)
             keep_logged_in(client, world.get(role))
             if role in ROLES:

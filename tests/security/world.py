@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management import call_command
+from django.test import Client
 from PIL import Image
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
@@ -203,3 +204,15 @@ def keep_logged_in(client, user) -> None:
     """Wagtail's logout view drops the session cookie even when it answers 405."""
     if user is not None and not getattr(client.cookies.get(settings.SESSION_COOKIE_NAME), "value", ""):
         client.force_login(user)
+
+
+def role_clients(world, roles) -> dict[str, Client]:
+    """A client per role, signed in as `world[role]` (none for «anonymous»), answering a view's
+    exception with a 500 instead of raising it."""
+    clients = {}
+    for role in roles:
+        client = Client(raise_request_exception=False)
+        if role != "anonymous":
+            client.force_login(world[role])
+        clients[role] = client
+    return clients
