@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.members.cabinet_data import build_seed
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (390, 1280)
-PASSWORD = "Sad-2024x"
 ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
 CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
 CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/"]

@@ -9,12 +9,12 @@ from playwright.sync_api import expect
 
 from members.models import PlotClaim
 from tests.browser.conftest import SCREENSHOTS
+from tests.factories import PASSWORD
 from tests.members.cabinet_data import seed_membership, seed_plot, seed_tariff
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "sadovod269@example.org"
-PASSWORD = "Sad-2024x"
 
 
 def main_menu(page):

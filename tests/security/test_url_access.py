@@ -10,6 +10,7 @@ from django.test import Client
 from wagtail.models import Page
 
 from home.models import ContentPage
+from tests.factories import PASSWORD
 from tests.security.url_policy import PAGE_ACCESS, URL_ACCESS
 from tests.security.urlwalk import OK, ROLES, fill_route, outcome, url_routes
 from tests.security.world import (
@@ -99,5 +100,5 @@ def test_no_login_form_lets_a_password_be_guessed_without_limit(client, world):
     """allauth stops the guesses after a few failures; every other password form must too."""
     for attempt in range(12):
         client.post("/_util/login/", {"username": str(SECRET_PLOT), "password": f"guess-{attempt}"})
-    client.post("/_util/login/", {"username": str(SECRET_PLOT), "password": "Sad-2024x"})
+    client.post("/_util/login/", {"username": str(SECRET_PLOT), "password": PASSWORD})
     assert "_auth_user_id" not in client.session
