@@ -1,12 +1,17 @@
-"""factory-boy factories for the billing models; tests build only the rows they need."""
+"""factory-boy factories for the billing and member models; tests build only the rows they need."""
 
 import datetime
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from members.models import PlotClaim, Profile, User
+
+PASSWORD = "Sad-2024x"
 
 
 class PlotFactory(DjangoModelFactory):
@@ -112,3 +117,59 @@ class PaymentFactory(DjangoModelFactory):
     amount = Decimal("1000.00")
     document = ""
     batch = None
+
+
+class EmailAddressFactory(DjangoModelFactory):
+    class Meta:
+        model = EmailAddress
+
+    user = None
+    email = factory.LazyAttribute(lambda address: address.user.email)
+    verified = True
+    primary = True
+
+
+class UserFactory(DjangoModelFactory):
+    """An account as allauth leaves it after signup: a usable password and, when the account has an
+    email, its primary EmailAddress, verified unless `verified=False`."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    class Params:
+        verified = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+    email_address = factory.Maybe(
+        "email",
+        factory.RelatedFactory(EmailAddressFactory, "user", verified=factory.SelfAttribute("..verified")),
+    )
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        """UserFactory(groups=["Казначей"]): the named groups, which the migrations create."""
+        if create and extracted:
+            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+
+
+class ProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    owner_name = ""
+    contact_persons = ""
+    phone = ""
+    sms_consent = False
+
+
+class PlotClaimFactory(DjangoModelFactory):
+    class Meta:
+        model = PlotClaim
+
+    user = factory.SubFactory(UserFactory)
+    plot = factory.SubFactory(PlotFactory)
+    status = PlotClaim.Status.PENDING

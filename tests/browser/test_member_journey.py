@@ -9,12 +9,12 @@ from playwright.sync_api import expect
 
 from members.models import PlotClaim
 from tests.browser.conftest import SCREENSHOTS
+from tests.factories import PASSWORD
 from tests.members.cabinet_data import seed_membership, seed_plot, seed_tariff
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "sadovod269@example.org"
-PASSWORD = "Sad-2024x"
 
 
 def main_menu(page):
@@ -39,8 +39,16 @@ def test_new_member_sees_the_instructions_numbers(page, live_server, site_pages,
     seed_tariff()
     plots = [seed_plot(269, owner_email=EMAIL), seed_plot(270, owner_email=EMAIL)]
     seed_membership(plots)
+    sign_up_and_confirm_the_email(page, shot)
+    log_in_with_the_plot_number(page, shot)
+    list_both_plots(page, shot)
+    see_the_payments(page, shot)
+    see_the_electricity(page, shot)
+    log_out(page, shot)
 
-    # 1. Registration
+
+def sign_up_and_confirm_the_email(page, shot) -> None:
+    """1. Registration; 2. the confirmation link from the letter."""
     page.goto("/accounts/signup/")
     page.locator("input[name=username]").fill("269")
     page.locator("input[name=email]").fill(EMAIL)
@@ -61,7 +69,9 @@ def test_new_member_sees_the_instructions_numbers(page, live_server, site_pages,
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
-    # 3. Log in with the plot number
+
+def log_in_with_the_plot_number(page, shot) -> None:
+    """3. Log in with the plot number."""
     page.goto("/accounts/login/")
     page.locator("input[name=login]").fill("269")
     page.locator("input[name=password]").fill(PASSWORD)
@@ -71,7 +81,9 @@ def test_new_member_sees_the_instructions_numbers(page, live_server, site_pages,
     expect(page.locator("h1")).to_have_text("269")
     shot("05-profile")
 
-    # 4. «Изменить регистрационные данные»: the plots, in one field, comma-separated
+
+def list_both_plots(page, shot) -> None:
+    """4. «Изменить регистрационные данные»: the plots, in one field, comma-separated."""
     open_my_data(page, "Изменить регистрационные данные")
     page.get_by_label("Номера участков").fill("269,270")
     shot("06-edit")
@@ -79,7 +91,9 @@ def test_new_member_sees_the_instructions_numbers(page, live_server, site_pages,
     expect(page).to_have_url(re.compile(r"/cabinet/$"))
     assert set(PlotClaim.objects.values_list("plot__number", "status")) == {(269, "confirmed"), (270, "confirmed")}
 
-    # 5. «Статус моих оплат от 26 апреля 2022»
+
+def see_the_payments(page, shot) -> None:
+    """5. «Статус моих оплат от 26 апреля 2022»."""
     open_my_data(page, "Статус моих оплат от 26 апреля 2022")
     expect(page.locator("h1")).to_have_text("Статус моих оплат от 26 апреля 2022")
     for number in (269, 270):
@@ -89,7 +103,9 @@ def test_new_member_sees_the_instructions_numbers(page, live_server, site_pages,
         assert cells(rows.nth(3)) == ["Членские взносы 2022", "", "", "", "", "7 200,00", "0,00"]
     shot("07-payments")
 
-    # 6. «Мое электричество»
+
+def see_the_electricity(page, shot) -> None:
+    """6. «Мое электричество», then 7. the same page on a phone."""
     open_my_data(page, "Показания моих счетчиков электричества")
     expect(page.locator("h1")).to_have_text("Мое электричество")
     body = page.locator("table.electricity-table tbody tr")
@@ -112,7 +128,9 @@ def test_new_member_sees_the_instructions_numbers(page, live_server, site_pages,
     shot("09-electricity-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    # 8. «Выйти»
+
+def log_out(page, shot) -> None:
+    """8. «Выйти»."""
     main_menu(page).get_by_text("Мои данные").click()
     main_menu(page).get_by_role("button", name="Выйти").click()
     main_menu(page).get_by_text("Мои данные").click()

@@ -7,16 +7,22 @@ import io
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from billing.models import Meter, Reading
 from home.models import SiteSettings
-from members.models import PlotClaim, Profile, SmsMessage
-from tests.factories import MeterFactory, PlotFactory, ReadingFactory, TariffFactory
+from members.models import PlotClaim, SmsMessage
+from tests.factories import (
+    MeterFactory,
+    PlotClaimFactory,
+    PlotFactory,
+    ProfileFactory,
+    ReadingFactory,
+    TariffFactory,
+    UserFactory,
+)
 from tests.home.factories import make_home
 
 pytestmark = pytest.mark.browser
@@ -65,16 +71,13 @@ def anikino(transactional_db):
         for taken_on in (APRIL, MAY):
             ReadingFactory(meter=meter, taken_on=taken_on, day=day, night=night)
 
-    users = get_user_model().objects
-    member = users.create_user(username="269", email="member269@example.org", password="Sad-demo-2022")
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
-    Profile.objects.update_or_create(user=member, defaults={"phone": "89031221105", "sms_consent": True})
-    PlotClaim.objects.create(user=member, plot=plots[269], status=PlotClaim.Status.CONFIRMED)
-    PlotClaim.objects.create(user=member, plot=plots[270], status=PlotClaim.Status.PENDING)
+    member = UserFactory(username="269", email="member269@example.org", password="Sad-demo-2022")
+    ProfileFactory(user=member, phone="89031221105", sms_consent=True)
+    PlotClaimFactory(user=member, plot=plots[269], status=PlotClaim.Status.CONFIRMED)
+    PlotClaimFactory(user=member, plot=plots[270], status=PlotClaim.Status.PENDING)
 
-    treasurer = users.create_user(username=TREASURER, email="kaznachei@example.org", password=TREASURER_PASSWORD)
+    treasurer = UserFactory(username=TREASURER, email="kaznachei@example.org", password=TREASURER_PASSWORD)
     treasurer.groups.add(treasurer_group())
-    EmailAddress.objects.create(user=treasurer, email=treasurer.email, verified=True, primary=True)
     return plots
 
 
@@ -100,8 +103,16 @@ def open_billing_item(page, label: str) -> None:
 
 def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     shot = lambda name: screenshot(page, f"treasurer/{name}")  # noqa: E731
+    log_in(page, live_server, shot)
+    import_faulty_file(page, tmp_path, shot)
+    import_corrected_file(page, tmp_path, shot)
+    confirm_pending_claim(page, anikino, shot)
+    sms_dry_run_then_send(page, shot)
+    log_out(page, shot)
 
-    # Log in: the admin sends a visitor to the allauth login form.
+
+def log_in(page, live_server, shot) -> None:
+    """Log in: the admin sends a visitor to the allauth login form."""
     page.goto("/admin/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/admin/$"))
     expect(page.locator("h1")).to_have_text("Вход в личный кабинет")
@@ -115,7 +126,9 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     expect(sidebar.get_by_role("link", name="Заявки на участки")).to_be_visible()
     shot("02-dashboard")
 
-    # A file with one bad row: nothing is written, the row number is named.
+
+def import_faulty_file(page, tmp_path, shot) -> None:
+    """A file with one bad row: nothing is written, the row number is named."""
     open_billing_item(page, "Импорт из файла")
     expect(page.locator("h1")).to_contain_text("Импорт из файла")
     page.get_by_role("link", name="Загрузить: показания").click()
@@ -131,7 +144,9 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     assert not Reading.objects.filter(taken_on=JUNE).exists()
     shot("04-faulty-rejected")
 
-    # The corrected file: preview first, then the confirmation writes it.
+
+def import_corrected_file(page, tmp_path, shot) -> None:
+    """The corrected file: preview first, then the confirmation writes it."""
     page.get_by_role("link", name="Загрузить файл ещё раз").click()
     corrected = [(number, JUNE, day, night) for number, day, night in JUNE_READINGS]
     page.get_by_label("Файл").set_input_files(readings_xlsx(tmp_path / "pokazaniya-iyun-ispr.xlsx", corrected))
@@ -153,7 +168,10 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     assert [(r.meter.plot.number, r.day, r.night) for r in june] == JUNE_READINGS
     shot("06-imported")
 
-    # Plot 270 waits for the treasurer.
+
+def confirm_pending_claim(page, anikino, shot) -> None:
+    """Plot 270 waits for the treasurer."""
+    sidebar = page.locator("#wagtail-sidebar")
     sidebar.get_by_role("link", name="Заявки на участки").click()
     expect(page.locator("h1")).to_have_text("Заявки на участки")
     page.get_by_role("navigation", name="Фильтр по статусу").get_by_role("link", name="ожидает подтверждения").click()
@@ -169,7 +187,9 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     assert PlotClaim.objects.get(plot=anikino[270]).status == PlotClaim.Status.CONFIRMED
     shot("08-claim-confirmed")
 
-    # The SMS dry run for May: one message per plot, each naming its plot, nothing sent.
+
+def sms_dry_run_then_send(page, shot) -> None:
+    """The SMS dry run for May: one message per plot, each naming its plot, nothing sent."""
     open_billing_item(page, "SMS-рассылка")
     expect(page.locator("h1")).to_have_text("SMS-рассылка")
     dry_run = page.locator("form", has=page.get_by_role("button", name="Пробный запуск"))
@@ -193,7 +213,10 @@ def test_treasurer_month(page, live_server, anikino, screenshot, tmp_path):
     assert sorted(SmsMessage.objects.values_list("text", flat=True)) == sorted([SMS_269, SMS_270])
     shot("10-sms-sent")
 
-    # Log out: the admin is closed again.
+
+def log_out(page, shot) -> None:
+    """Log out: the admin is closed again."""
+    sidebar = page.locator("#wagtail-sidebar")
     sidebar.get_by_role("button", name=TREASURER).click()
     sidebar.get_by_role("button", name="Выйти").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))

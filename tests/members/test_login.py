@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 
 from members.adapters import acquire_password_check_slot, release_password_check_slot
-from tests.members.conftest import PASSWORD, link_in_last_mail
+from tests.factories import PASSWORD
+from tests.members.conftest import link_in_last_mail
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,7 @@
 import pytest
 
-from members.models import PlotClaim
 from members.selectors import claims_for_review, confirmed_plot_ids
-from tests.factories import PlotFactory
+from tests.factories import PlotClaimFactory, PlotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,12 +12,12 @@ def test_confirmed_plot_ids_only_confirmed_active_own_plots(make_member):
     inactive.save()
     me = make_member(username="1", email="me@example.org")
     other = make_member(username="5", email="other@example.org")
-    PlotClaim.objects.create(user=me, plot=mine, status="confirmed")
-    PlotClaim.objects.create(user=me, plot=pending, status="pending")
-    PlotClaim.objects.create(user=me, plot=rejected, status="rejected")
-    PlotClaim.objects.create(user=me, plot=inactive, status="confirmed")
-    PlotClaim.objects.create(user=other, plot=theirs, status="confirmed")
-    PlotClaim.objects.create(user=other, plot=pending, status="confirmed")
+    PlotClaimFactory(user=me, plot=mine, status="confirmed")
+    PlotClaimFactory(user=me, plot=pending, status="pending")
+    PlotClaimFactory(user=me, plot=rejected, status="rejected")
+    PlotClaimFactory(user=me, plot=inactive, status="confirmed")
+    PlotClaimFactory(user=other, plot=theirs, status="confirmed")
+    PlotClaimFactory(user=other, plot=pending, status="confirmed")
 
     assert confirmed_plot_ids(user=me) == [mine.pk]
     assert confirmed_plot_ids(user=other) == [pending.pk, theirs.pk]
@@ -32,8 +31,8 @@ def test_confirmed_plot_ids_for_an_anonymous_user_is_empty(db):
 
 def test_claims_for_review_puts_pending_first(make_member):
     user = make_member(email="x@example.org")
-    confirmed = PlotClaim.objects.create(user=user, plot=PlotFactory(number=1), status="confirmed")
-    pending = PlotClaim.objects.create(user=user, plot=PlotFactory(number=2), status="pending")
+    confirmed = PlotClaimFactory(user=user, plot__number=1, status="confirmed")
+    pending = PlotClaimFactory(user=user, plot__number=2, status="pending")
     assert [row.claim for row in claims_for_review()] == [pending, confirmed]
     assert [row.claim for row in claims_for_review(status="confirmed")] == [confirmed]
 
@@ -42,6 +41,6 @@ def test_claims_for_review_marks_plots_held_by_someone_else(make_member):
     plot = PlotFactory(number=1)
     holder = make_member(username="1", email="a@example.org")
     newcomer = make_member(username="2", email="b@example.org")
-    PlotClaim.objects.create(user=holder, plot=plot, status="confirmed")
-    PlotClaim.objects.create(user=newcomer, plot=plot, status="pending")
+    PlotClaimFactory(user=holder, plot=plot, status="confirmed")
+    PlotClaimFactory(user=newcomer, plot=plot, status="pending")
     assert {r.claim.user.username: r.claim.co_owned for r in claims_for_review()} == {"1": False, "2": True}

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from wagtail.models import Site
 
-from tests.members.conftest import PASSWORD, link_in_last_mail
+from tests.factories import PASSWORD
+from tests.members.conftest import link_in_last_mail
 
 pytestmark = pytest.mark.django_db
 

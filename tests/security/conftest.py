@@ -4,23 +4,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 
-from members.models import PlotClaim, Profile
-from tests.factories import ArticleFactory, ChargeFactory, MeterFactory, PaymentFactory, PlotFactory, ReadingFactory
-
-PASSWORD = "Sad-2024x"
-
-
-@pytest.fixture
-def make_member(db):
-    def make(username="269", email="member269@example.org", password=PASSWORD, verified=True):
-        user = get_user_model().objects.create_user(username=username, email=email, password=password)
-        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
-        return user
-
-    return make
+from members.models import PlotClaim
+from tests.factories import (
+    ArticleFactory,
+    ChargeFactory,
+    MeterFactory,
+    PaymentFactory,
+    PlotClaimFactory,
+    PlotFactory,
+    ProfileFactory,
+    ReadingFactory,
+)
+from tests.security.posting import people_clients
+from tests.security.world import build_world
 
 
 @pytest.fixture
@@ -28,7 +25,7 @@ def member_with_plot(make_member):
     """Member 269 with a confirmed plot 269: profile, a charge, a payment and two readings whose
     numbers appear nowhere else."""
     user = make_member()
-    Profile.objects.create(
+    ProfileFactory(
         user=user,
         owner_name="Иванов Иван Иванович",
         contact_persons="Иванова Мария, 89160000001",
@@ -36,7 +33,7 @@ def member_with_plot(make_member):
         sms_consent=True,
     )
     plot = PlotFactory(number=269, area=Decimal("7.20"))
-    PlotClaim.objects.create(user=user, plot=plot, status=PlotClaim.Status.CONFIRMED)
+    PlotClaimFactory(user=user, plot=plot, status=PlotClaim.Status.CONFIRMED)
     article = ArticleFactory(name="Членские взносы 2022")
     ChargeFactory(plot=plot, article=article, amount=Decimal("7200.00"), accrued_on=datetime.date(2022, 1, 1))
     PaymentFactory(plot=plot, article=article, amount=Decimal("1234.56"), paid_on=datetime.date(2022, 4, 1))
@@ -44,3 +41,15 @@ def member_with_plot(make_member):
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=9012, night=2901)
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=9532, night=3118)
     return user
+
+
+@pytest.fixture
+def world(db):
+    """The demo site and accounts, a member with distinctive numbers, one object of each kind."""
+    return build_world()
+
+
+@pytest.fixture
+def people(world):
+    """A client for each of the seven POST roles (see posting.people_clients)."""
+    return people_clients(world)

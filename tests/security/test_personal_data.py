@@ -13,8 +13,7 @@ from django.urls import reverse
 from billing.models import Charge, Payment, Reading
 from members.models import PlotClaim, Profile, SmsMessage
 from members.services.privacy import member_data_erase, member_data_export
-from tests.factories import PlotFactory
-from tests.security.conftest import PASSWORD
+from tests.factories import PASSWORD, PlotClaimFactory, PlotFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +76,9 @@ def test_export_is_a_json_attachment_with_everything_about_the_member(client, me
 
 def test_export_leaves_out_pending_plots_and_other_members(member_with_plot, make_member):
     pending = PlotFactory(number=500)
-    PlotClaim.objects.create(user=member_with_plot, plot=pending, status=PlotClaim.Status.PENDING)
+    PlotClaimFactory(user=member_with_plot, plot=pending, status=PlotClaim.Status.PENDING)
     other = make_member(username="270", email="other@example.org")
-    Profile.objects.create(user=other, owner_name="Петров Пётр", phone="89995554433")
+    ProfileFactory(user=other, owner_name="Петров Пётр", phone="89995554433")
     data = member_data_export(user=member_with_plot)
     assert [p["number"] for p in data["plots"]] == [269]
     assert {c["plot"] for c in data["plot_claims"]} == {269, 500}
@@ -194,7 +193,7 @@ def test_staff_account_is_not_erased_from_the_cabinet(client, make_member):
 
 def test_export_runs_a_fixed_number_of_queries(member_with_plot, django_assert_max_num_queries):
     for number in range(801, 807):
-        PlotClaim.objects.create(user=member_with_plot, plot=PlotFactory(number=number), status="confirmed")
+        PlotClaimFactory(user=member_with_plot, plot__number=number, status="confirmed")
     with django_assert_max_num_queries(11):
         data = member_data_export(user=member_with_plot)
     assert [p["number"] for p in data["plots"]] == [269, *range(801, 807)]

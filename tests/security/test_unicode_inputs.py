@@ -8,8 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from members.models import PlotClaim
-from tests.factories import PlotFactory
-from tests.security.conftest import PASSWORD
+from tests.factories import PASSWORD, PlotFactory
 
 pytestmark = pytest.mark.django_db
 

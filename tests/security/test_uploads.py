@@ -6,8 +6,6 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,24 +26,6 @@ pytestmark = pytest.mark.django_db
 FILES = Path(__file__).resolve().parent.parent / "files"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
-
-
-def staff(username: str, group: str):
-    user = get_user_model().objects.create_user(username=username, password="secret-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(staff("secretary", "Editors"))
-    return client
-
-
-@pytest.fixture
-def treasurer_client(client):
-    client.force_login(staff("kassir", "Казначей"))
-    return client
 
 
 def png_bytes() -> bytes:

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from members.models import PlotClaim, Profile
 from members.services.claims import UnknownPlots, claim_plots, confirm_matching_claims, decide_claims
-from tests.factories import PlotFactory
+from tests.factories import PlotClaimFactory, PlotFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def proven_phone(user, phone):
 def test_a_typed_phone_matching_the_registry_proves_nothing(make_member):
     PlotFactory(number=270, owner_phone="89031221105")
     user = make_member(email="other@example.org")
-    Profile.objects.create(user=user, phone="89031221105")
+    ProfileFactory(user=user, phone="89031221105")
     assert claim_plots(user=user, plot_numbers=[270]).pending == [270]
     assert statuses(user) == {270: "pending"}
 
@@ -54,9 +54,7 @@ def test_claim_confirms_itself_when_a_phone_proven_by_sms_matches_the_registry(m
 def test_a_proof_of_an_earlier_phone_does_not_count_for_the_typed_one(make_member):
     PlotFactory(number=270, owner_phone="89031221105")
     user = make_member(email="other@example.org")
-    Profile.objects.create(
-        user=user, phone="89031221105", verified_phone="89990001122", phone_verified_at=timezone.now()
-    )
+    ProfileFactory(user=user, phone="89031221105", verified_phone="89990001122", phone_verified_at=timezone.now())
     assert claim_plots(user=user, plot_numbers=[270]).pending == [270]
 
 
@@ -64,7 +62,7 @@ def test_confirm_matching_claims_confirms_pending_claims_once_the_phone_is_prove
     PlotFactory(number=270, owner_phone="89031221105")
     PlotFactory(number=271, owner_phone="89990000000")
     user = make_member(email="other@example.org")
-    Profile.objects.create(user=user, phone="89031221105")
+    ProfileFactory(user=user, phone="89031221105")
     claim_plots(user=user, plot_numbers=[270, 271])
     assert confirm_matching_claims(user=user) == []
     proven_phone(user, "89031221105")
@@ -85,7 +83,7 @@ def test_pending_claim_confirms_later_when_a_matching_phone_is_proven(make_membe
     PlotFactory(number=270, owner_phone="89031221105")
     user = make_member(email="other@example.org")
     claim_plots(user=user, plot_numbers=[270])
-    Profile.objects.create(user=user, phone="89031221105")
+    ProfileFactory(user=user, phone="89031221105")
     claim_plots(user=user, plot_numbers=[270])
     assert statuses(user) == {270: "pending"}
     proven_phone(user, "89031221105")
@@ -105,7 +103,7 @@ def test_co_owner_claim_on_a_confirmed_plot_stays_pending(make_member):
 def test_registry_match_does_not_confirm_a_plot_held_by_another_member(make_member):
     PlotFactory(number=270, owner_phone="89031221105")
     holder = make_member(email="holder@example.org")
-    PlotClaim.objects.create(user=holder, plot_id=PlotFactory(number=270).pk, status="confirmed")
+    PlotClaimFactory(user=holder, plot__number=270, status="confirmed")
     newcomer = make_member(username="271", email="newcomer@example.org")
     proven_phone(newcomer, "89031221105")
     assert claim_plots(user=newcomer, plot_numbers=[270]).pending == [270]

@@ -1,0 +1,218 @@
+"""The world the URL walks run in: the demo site and its accounts, a member whose numbers appear
+nowhere else (so a leak is detectable), one object of each kind, and the rules that fill every
+route's parameters from these objects."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.core.management import call_command
+from django.test import Client
+from PIL import Image
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page, PageViewRestriction, Revision, Site, Task, Workflow
+
+from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from home.models import ContentPage
+from members.models import PlotClaim, User
+from tests.factories import (
+    ChargeFactory,
+    MeterFactory,
+    PaymentFactory,
+    PlotClaimFactory,
+    PlotFactory,
+    ProfileFactory,
+    ReadingFactory,
+    UserFactory,
+)
+from tests.security.urlwalk import Fill
+
+# The member's numbers: they appear in no page, fixture or instruction but this member's cabinet.
+SECRET_PLOT = 777
+SECRET_READINGS = (48213, 17359, 48811, 17402)
+SECRET_PAYMENT = "98765.43"
+SECRET_PHONE = "89017654321"
+SECRET_NAME = "Секретова Зинаида Аркадьевна"
+LEAK_MARKERS = (*(str(n) for n in SECRET_READINGS), SECRET_PAYMENT, "98 765,43", SECRET_PHONE, SECRET_NAME)
+
+
+def png_file() -> ImageFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
+    return ImageFile(buffer, name="logo.png")
+
+
+def build_world() -> dict:
+    """The demo site and accounts, a member with distinctive numbers, one object of each kind."""
+    call_command("load_demo", verbosity=0)
+    users = User.objects
+    member = UserFactory(username=str(SECRET_PLOT), email="secret@example.org")
+    ProfileFactory(user=member, owner_name=SECRET_NAME, phone=SECRET_PHONE, sms_consent=True)
+    plot = PlotFactory(number=SECRET_PLOT, area=Decimal("6.00"))
+    PlotClaimFactory(user=member, plot=plot, status=PlotClaim.Status.CONFIRMED)
+    meter = MeterFactory(plot=plot, serial="SN-SECRET")
+    ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=SECRET_READINGS[0], night=SECRET_READINGS[1])
+    ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=SECRET_READINGS[2], night=SECRET_READINGS[3])
+    article = Article.objects.order_by("pk").first()
+    ChargeFactory(plot=plot, article=article, amount=Decimal("100000.00"))
+    PaymentFactory(plot=plot, article=article, amount=Decimal(SECRET_PAYMENT))
+
+    home = Site.objects.get(is_default_site=True).root_page
+    private = home.add_child(instance=ContentPage(title="Только для садоводов", slug="dlya-svoih"))
+    private.save_revision().publish()
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+
+    image = get_image_model().objects.create(title="Логотип", file=png_file())
+    Redirect.objects.create(old_path="/staraya", redirect_link="/")
+    return {
+        "member": member,
+        "treasurer": users.get(username="treasurer"),
+        "editor": users.get(username="editor"),
+        "superuser": users.get(username="admin"),
+        "home": home,
+        "private": private,
+        "image": image,
+        "plot": plot,
+        "meter": meter,
+    }
+
+
+def make_other_member() -> User:
+    """Member 778 with a confirmed plot of their own: the one who must see nothing of 777."""
+    user = UserFactory(username="778", email="other@example.org")
+    PlotClaimFactory(user=user, plot__number=778, status=PlotClaim.Status.CONFIRMED)
+    return user
+
+
+def fills(world) -> list[Fill]:
+    """How to fill every route parameter: by name anywhere, then by name under a route prefix."""
+    return _parameter_fills(world) + _section_fills(world)
+
+
+def _parameter_fills(world) -> list[Fill]:
+    home, doc = world["home"], get_document_model().objects.order_by("pk").first()
+    revision = Revision.page_revisions.filter(object_id=str(home.pk)).order_by("pk").first()
+    task, workflow = Task.objects.order_by("pk").first(), Workflow.objects.order_by("pk").first()
+    page_ids = {"page_id", "parent_page_id", "page_pk", "pk"}
+    rules = [Fill("", name, str(home.pk)) for name in page_ids]
+    return rules + [
+        Fill("", "page_to_move_id", str(Page.objects.get(slug="ustav").pk)),
+        Fill("", "destination_id", str(Page.objects.get(slug="obyavleniya").pk)),
+        Fill("", "revision_id", str(revision.pk)),
+        Fill("", "revision_id_a", "earliest"),
+        Fill("", "revision_id_b", "latest"),
+        Fill("", "content_type_app_name", "home"),
+        Fill("", "content_type_model_name", "contentpage"),
+        Fill("", "app_label", "home"),
+        Fill("", "model_name", "contentpage"),
+        Fill("", "action", "delete"),
+        Fill("", "action_name", "approve"),
+        Fill("", "task_state_id", "1"),
+        Fill("", "workflow_state_id", "1"),
+        Fill("", "task_id", str(task.pk)),
+        Fill("", "workflow_pk", str(workflow.pk)),
+        Fill("", "session_id", "1"),
+        Fill("", "object_id", str(home.pk)),
+        Fill("", "collection_id", str(Collection.get_first_root_node().pk)),
+        Fill("", "document_id", str(doc.pk)),
+        Fill("", "doc_id", str(doc.pk)),
+        Fill("", "image_id", str(world["image"].pk)),
+        Fill("", "uploaded_file_id", "1"),
+        Fill("", "redirect_id", str(Redirect.objects.get().pk)),
+        Fill("", "restriction_id", "1"),
+        Fill("", "page_view_restriction_id", str(PageViewRestriction.objects.get().pk)),
+        Fill("", "filter_spec", "max-165x165"),
+        Fill("", "app_name", "home"),
+        Fill("", "kind", "readings"),
+        Fill("", "fmt", "csv"),
+        Fill("", "format", "csv"),
+        Fill("", "key", "not-a-key"),
+        Fill("", "uidb36", "1"),
+        Fill("", "uidb64", "MQ"),
+        Fill("", "token", "not-a-token"),
+    ]
+
+
+def _section_fills(world) -> list[Fill]:
+    doc, image = get_document_model().objects.order_by("pk").first(), world["image"].pk
+    tariff, article, fee = Tariff.objects.first(), Article.objects.first(), FeeRate.objects.first()
+    site, editors = Site.objects.get(is_default_site=True), Group.objects.get(name="Editors")
+    task, workflow = Task.objects.order_by("pk").first(), Workflow.objects.order_by("pk").first()
+    rules = [
+        Fill("admin/api/main/^documents/", "pk", str(doc.pk)),
+        Fill("admin/api/main/^images/", "pk", str(image)),
+        Fill("admin/collections/", "pk", str(Collection.get_first_root_node().pk)),
+        Fill("admin/workflows/", "pk", str(workflow.pk)),
+        Fill("admin/workflows/tasks/", "pk", str(task.pk)),
+        Fill("admin/workflows/tasks/add/", "app_label", "wagtailcore"),
+        Fill("admin/workflows/tasks/add/", "model_name", "groupapprovaltask"),
+        Fill("admin/bulk/", "app_label", "wagtailcore"),
+        Fill("admin/bulk/", "model_name", "page"),
+        Fill("admin/editing-sessions/", "app_label", "wagtailcore"),
+        Fill("admin/editing-sessions/", "model_name", "page"),
+        Fill("admin/settings/", "model_name", "sitesettings"),
+        Fill("admin/settings/", "pk", str(site.pk)),
+        Fill("admin/tag-autocomplete/", "app_name", "wagtaildocs"),
+        Fill("admin/tag-autocomplete/", "model_name", "document"),
+        Fill("admin/sites/", "pk", str(site.pk)),
+        Fill("admin/users/", "pk", str(world["member"].pk)),
+        Fill("admin/groups/", "pk", str(editors.pk)),
+        Fill("admin/snippets/billing/tariff/", "pk", str(tariff.pk)),
+        Fill("admin/snippets/billing/article/", "pk", str(article.pk)),
+        Fill("admin/snippets/billing/feerate/", "pk", str(fee.pk)),
+        Fill("admin/snippets/choose/billing/tariff/", "pk", str(tariff.pk)),
+        Fill("admin/snippets/choose/billing/article/", "pk", str(article.pk)),
+        Fill("admin/snippets/choose/billing/feerate/", "pk", str(fee.pk)),
+        Fill("admin/documents/chooser/", "pk", str(doc.pk)),
+        Fill("admin/images/chooser/", "pk", str(image)),
+    ]
+    for model in (Plot, Meter, Reading, Charge, Payment, ImportBatch):
+        obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
+        rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
+    return rules
+
+
+def overrides(world) -> dict[str, str]:
+    doc = get_document_model().objects.order_by("pk").first()
+    return {
+        "documents/^(\\d+)/(.*)$": f"/documents/{doc.pk}/{doc.filename}",
+        "admin/^.*/$": "/admin/no-such-section/",
+        "^((?:[\\w\\-]+/)*)$": "/no-such-page/",
+    }
+
+
+def page_key(page: Page) -> str:
+    if not page.live:
+        return "draft"
+    if page.get_view_restrictions().exists():
+        return "private"
+    return page.specific_class._meta.label_lower
+
+
+def leaked(response) -> list[str]:
+    body = b"".join(response) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    return [marker for marker in LEAK_MARKERS if marker in text]
+
+
+def keep_logged_in(client, user) -> None:
+    """Wagtail's logout view drops the session cookie even when it answers 405."""
+    if user is not None and not getattr(client.cookies.get(settings.SESSION_COOKIE_NAME), "value", ""):
+        client.force_login(user)
+
+
+def role_clients(world, roles) -> dict[str, Client]:
+    """A client per role, signed in as `world[role]` (none for «anonymous»), answering a view's
+    exception with a 500 instead of raising it."""
+    clients = {}
+    for role in roles:
+        client = Client(raise_request_exception=False)
+        if role != "anonymous":
+            client.force_login(world[role])
+        clients[role] = client
+    return clients
