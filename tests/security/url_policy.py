@@ -157,6 +157,11 @@ URL_ACCESS = {
     "admin/^billing/payment/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,
     "admin/^billing/payment/delete/(?P<instance_pk>[-\\w]+)/$": BILLING,
     "admin/^billing/payment/history/(?P<instance_pk>[-\\w]+)/$": BILLING,
+    "admin/^billing/banktransaction/$": BILLING,
+    "admin/^billing/banktransaction/create/$": NOBODY,  # documents come only from statements
+    "admin/^billing/banktransaction/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,  # an expense's category
+    "admin/^billing/banktransaction/delete/(?P<instance_pk>[-\\w]+)/$": NOBODY,  # undo the statement instead
+    "admin/^billing/banktransaction/history/(?P<instance_pk>[-\\w]+)/$": BILLING,
     "admin/^billing/importbatch/$": BILLING,
     "admin/^billing/importbatch/create/$": NOBODY,
     "admin/^billing/importbatch/edit/(?P<instance_pk>[-\\w]+)/$": NOBODY,

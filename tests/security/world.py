@@ -17,7 +17,18 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, PageViewRestriction, Revision, Site, Task, Workflow
 
-from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from billing.models import (
+    Article,
+    BankTransaction,
+    Charge,
+    FeeRate,
+    ImportBatch,
+    Meter,
+    Payment,
+    Plot,
+    Reading,
+    Tariff,
+)
 from home.models import ContentPage
 from members.models import PlotClaim, User
 from tests.factories import (
@@ -61,6 +72,19 @@ def build_world() -> dict:
     article = Article.objects.order_by("pk").first()
     ChargeFactory(plot=plot, article=article, amount=Decimal("100000.00"))
     PaymentFactory(plot=plot, article=article, amount=Decimal(SECRET_PAYMENT))
+    BankTransaction.objects.create(
+        account="40703810938000012345",
+        direction=BankTransaction.Direction.INCOMING,
+        kind="Платежное поручение",
+        number="1",
+        date=datetime.date(2022, 5, 5),
+        booked_on=datetime.date(2022, 5, 5),
+        amount=Decimal("10.00"),
+        payer_name=SECRET_NAME,
+        purpose=f"уч. {SECRET_PLOT}",
+        status=BankTransaction.Status.QUEUED,
+        suggested_plot=plot,
+    )
 
     home = Site.objects.get(is_default_site=True).root_page
     private = home.add_child(instance=ContentPage(title="Только для садоводов", slug="dlya-svoih"))
@@ -171,7 +195,7 @@ def _section_fills(world) -> list[Fill]:
         Fill("admin/documents/chooser/", "pk", str(doc.pk)),
         Fill("admin/images/chooser/", "pk", str(image)),
     ]
-    for model in (Plot, Meter, Reading, Charge, Payment, ImportBatch):
+    for model in (Plot, Meter, Reading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
     return rules
