@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
-from billing import admin_views
+from billing import admin_views, statement_views
 from billing.admin_views import IMPORT_PERMISSION
 from billing.modeladmins import BILLING_MENU_HOOK, BillingGroup
 from billing.snippets import ArticleViewSet, FeeRateViewSet, TariffViewSet
@@ -29,6 +29,16 @@ def register_import_menu_item():
     return ImportMenuItem("Импорт из файла", reverse("billing_import_index"), icon_name="upload", order=50)
 
 
+class QueueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(statement_views.QUEUE_PERMISSION)
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_queue_menu_item():
+    return QueueMenuItem("Неразобранные платежи", reverse("billing_statement_queue"), icon_name="warning", order=40)
+
+
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
     return [
@@ -45,4 +55,15 @@ def register_billing_admin_urls():
             name="billing_import_example",
         ),
         path("billing/accrue/", admin_views.AccrueFeesView.as_view(), name="billing_accrue"),
+        path("billing/statement/queue/", statement_views.QueueView.as_view(), name="billing_statement_queue"),
+        path(
+            "billing/statement/queue/<int:pk>/",
+            statement_views.AssignView.as_view(),
+            name="billing_statement_assign",
+        ),
+        path(
+            "billing/statement/<int:batch_id>/undo/",
+            statement_views.UndoView.as_view(),
+            name="billing_statement_undo",
+        ),
     ]

@@ -162,6 +162,9 @@ URL_ACCESS = {
     "admin/^billing/banktransaction/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,  # an expense's category
     "admin/^billing/banktransaction/delete/(?P<instance_pk>[-\\w]+)/$": NOBODY,  # undo the statement instead
     "admin/^billing/banktransaction/history/(?P<instance_pk>[-\\w]+)/$": BILLING,
+    "admin/billing/statement/queue/": BILLING,
+    "admin/billing/statement/queue/<int:pk>/": BILLING,
+    "admin/billing/statement/<int:batch_id>/undo/": BILLING,
     "admin/^billing/importbatch/$": BILLING,
     "admin/^billing/importbatch/create/$": NOBODY,
     "admin/^billing/importbatch/edit/(?P<instance_pk>[-\\w]+)/$": NOBODY,

@@ -72,7 +72,9 @@ def build_world() -> dict:
     article = Article.objects.order_by("pk").first()
     ChargeFactory(plot=plot, article=article, amount=Decimal("100000.00"))
     PaymentFactory(plot=plot, article=article, amount=Decimal(SECRET_PAYMENT))
+    statement = ImportBatch.objects.create(kind=ImportBatch.Kind.STATEMENT, file_name="may.txt", sha256="5" * 64)
     BankTransaction.objects.create(
+        batch=statement,
         account="40703810938000012345",
         direction=BankTransaction.Direction.INCOMING,
         kind="Платежное поручение",
@@ -103,6 +105,7 @@ def build_world() -> dict:
         "image": image,
         "plot": plot,
         "meter": meter,
+        "statement": statement,
     }
 
 
@@ -195,6 +198,8 @@ def _section_fills(world) -> list[Fill]:
         Fill("admin/documents/chooser/", "pk", str(doc.pk)),
         Fill("admin/images/chooser/", "pk", str(image)),
     ]
+    rules.append(Fill("admin/billing/statement/queue/", "pk", str(BankTransaction.objects.get().pk)))
+    rules.append(Fill("admin/billing/statement/", "batch_id", str(world["statement"].pk)))
     for model in (Plot, Meter, Reading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
