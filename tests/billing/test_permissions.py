@@ -82,6 +82,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Платежи",
         "Выписка банка",
         "Загрузки",
+        "Неразобранные платежи",
         "Импорт из файла",
         "Тарифы",
         "Статьи",
