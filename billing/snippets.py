@@ -1,10 +1,11 @@
-"""Tariffs, articles and fee rates: Wagtail snippets in the «Бухгалтерия» menu, with safe exports."""
+"""Tariffs, articles, fee rates, expense categories and the смета: Wagtail snippets in the
+«Бухгалтерия» menu, with safe exports."""
 
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from billing.exports import BillingSnippetIndexView
 from billing.modeladmins import BILLING_MENU_HOOK
-from billing.models import Article, FeeRate, Tariff
+from billing.models import Article, BudgetLine, ExpenseCategory, FeeRate, Tariff
 
 
 class BillingSnippetViewSet(SnippetViewSet):
@@ -56,3 +57,29 @@ class FeeRateViewSet(BillingSnippetViewSet):
 
     def get_queryset(self, request):
         return FeeRate.objects.select_related("article")
+
+
+class ExpenseCategoryViewSet(BillingSnippetViewSet):
+    model = ExpenseCategory
+    icon = "tag"
+    menu_label = "Категории расходов"
+    menu_order = 63
+    list_display = ("name", "words", "sort_order")
+    search_fields = ("name", "words")
+    list_export = ("name", "words", "sort_order")
+    export_headings = {"name": "Название", "words": "Слова для распознавания", "sort_order": "Порядок"}
+
+
+class BudgetLineViewSet(BillingSnippetViewSet):
+    model = BudgetLine
+    icon = "clipboard-list"
+    menu_label = "Смета"
+    menu_order = 64
+    list_display = ("year", "category", "amount")
+    list_filter = ("year",)
+    list_export = ("year", "category", "amount")
+    export_headings = {"year": "Год", "category": "Категория", "amount": "План, ₽"}
+    ordering = ("-year", "category__sort_order", "category__name")
+
+    def get_queryset(self, request):
+        return BudgetLine.objects.select_related("category")

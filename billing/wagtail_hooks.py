@@ -10,13 +10,21 @@ from wagtail_modeladmin.options import modeladmin_register
 from billing import admin_views, statement_views
 from billing.admin_views import IMPORT_PERMISSION
 from billing.modeladmins import BILLING_MENU_HOOK, BillingGroup
-from billing.snippets import ArticleViewSet, FeeRateViewSet, TariffViewSet
+from billing.snippets import (
+    ArticleViewSet,
+    BudgetLineViewSet,
+    ExpenseCategoryViewSet,
+    FeeRateViewSet,
+    TariffViewSet,
+)
 
 modeladmin_register(BillingGroup)
 
 register_snippet(TariffViewSet)
 register_snippet(ArticleViewSet)
 register_snippet(FeeRateViewSet)
+register_snippet(ExpenseCategoryViewSet)
+register_snippet(BudgetLineViewSet)
 
 
 class ImportMenuItem(MenuItem):

@@ -87,6 +87,8 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Тарифы",
         "Статьи",
         "Ставки взносов",
+        "Категории расходов",
+        "Смета",
         "SMS-рассылка",
     ]
 

@@ -19,6 +19,35 @@ NOBODY = (LOGIN, LOGIN, DENIED, DENIED, DENIED)
 COMPARE = r"revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$"
 ADD_PAGE = "admin/pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/<int:parent_page_id>/"
 
+
+def snippet_rows(model: str, *, revisions: bool = True) -> dict:
+    """A billing snippet's URLs: the treasurer's to list and edit; choosers for every admin user."""
+    prefix = f"admin/snippets/billing/{model}/"
+    rows = {
+        prefix: BILLING,
+        f"{prefix}results/": BILLING,
+        f"{prefix}add/": BILLING,
+        f"{prefix}edit/<int:pk>/": BILLING,
+        f"{prefix}delete/<int:pk>/": BILLING,
+        f"{prefix}usage/<int:pk>/": BILLING,
+        f"{prefix}history/<int:pk>/": BILLING,
+        f"{prefix}history-results/<int:pk>/": BILLING,
+        f"{prefix}copy/<int:pk>/": BILLING,
+    }
+    if revisions:
+        rows[f"{prefix}history/<int:pk>/revisions/<int:revision_id>/revert/"] = ADMIN_NOT_FOUND
+        rows[f"{prefix}history/(?P<pk>.+)/{COMPARE}"] = (LOGIN, LOGIN, NOT_FOUND, DENIED, NOT_FOUND)
+    chooser = f"admin/snippets/choose/billing/{model}/"
+    rows |= {
+        chooser: ADMIN,
+        f"{chooser}results/": ADMIN,
+        f"{chooser}chosen/<str:pk>/": ADMIN,
+        f"{chooser}chosen-multiple/": ADMIN,
+        f"{chooser}create/": BILLING,
+    }
+    return rows
+
+
 URL_ACCESS = {
     "admin/": ADMIN,
     "admin/test404/": ADMIN,
@@ -223,72 +252,11 @@ URL_ACCESS = {
     "admin/images/multiple/create_from_uploaded_image/<int:uploaded_file_id>/": ADMIN_POST_ONLY,
     "admin/images/multiple/<int:image_id>/delete/": ADMIN_POST_ONLY,
     "admin/images/multiple/delete_upload/<int:uploaded_file_id>/": ADMIN_POST_ONLY,
-    "admin/snippets/billing/tariff/": BILLING,
-    "admin/snippets/billing/tariff/results/": BILLING,
-    "admin/snippets/billing/tariff/add/": BILLING,
-    "admin/snippets/billing/tariff/edit/<int:pk>/": BILLING,
-    "admin/snippets/billing/tariff/delete/<int:pk>/": BILLING,
-    "admin/snippets/billing/tariff/usage/<int:pk>/": BILLING,
-    "admin/snippets/billing/tariff/history/<int:pk>/": BILLING,
-    "admin/snippets/billing/tariff/history-results/<int:pk>/": BILLING,
-    "admin/snippets/billing/tariff/copy/<int:pk>/": BILLING,
-    "admin/snippets/billing/tariff/history/<int:pk>/revisions/<int:revision_id>/revert/": ADMIN_NOT_FOUND,
-    f"admin/snippets/billing/tariff/history/(?P<pk>.+)/{COMPARE}": (
-        LOGIN,
-        LOGIN,
-        NOT_FOUND,
-        DENIED,
-        NOT_FOUND,
-    ),
-    "admin/snippets/choose/billing/tariff/": ADMIN,
-    "admin/snippets/choose/billing/tariff/results/": ADMIN,
-    "admin/snippets/choose/billing/tariff/chosen/<str:pk>/": ADMIN,
-    "admin/snippets/choose/billing/tariff/chosen-multiple/": ADMIN,
-    "admin/snippets/choose/billing/tariff/create/": BILLING,
-    "admin/snippets/billing/article/": BILLING,
-    "admin/snippets/billing/article/results/": BILLING,
-    "admin/snippets/billing/article/add/": BILLING,
-    "admin/snippets/billing/article/edit/<int:pk>/": BILLING,
-    "admin/snippets/billing/article/delete/<int:pk>/": BILLING,
-    "admin/snippets/billing/article/usage/<int:pk>/": BILLING,
-    "admin/snippets/billing/article/history/<int:pk>/": BILLING,
-    "admin/snippets/billing/article/history-results/<int:pk>/": BILLING,
-    "admin/snippets/billing/article/copy/<int:pk>/": BILLING,
-    "admin/snippets/billing/article/history/<int:pk>/revisions/<int:revision_id>/revert/": ADMIN_NOT_FOUND,
-    f"admin/snippets/billing/article/history/(?P<pk>.+)/{COMPARE}": (
-        LOGIN,
-        LOGIN,
-        NOT_FOUND,
-        DENIED,
-        NOT_FOUND,
-    ),
-    "admin/snippets/choose/billing/article/": ADMIN,
-    "admin/snippets/choose/billing/article/results/": ADMIN,
-    "admin/snippets/choose/billing/article/chosen/<str:pk>/": ADMIN,
-    "admin/snippets/choose/billing/article/chosen-multiple/": ADMIN,
-    "admin/snippets/choose/billing/article/create/": BILLING,
-    "admin/snippets/billing/feerate/": BILLING,
-    "admin/snippets/billing/feerate/results/": BILLING,
-    "admin/snippets/billing/feerate/add/": BILLING,
-    "admin/snippets/billing/feerate/edit/<int:pk>/": BILLING,
-    "admin/snippets/billing/feerate/delete/<int:pk>/": BILLING,
-    "admin/snippets/billing/feerate/usage/<int:pk>/": BILLING,
-    "admin/snippets/billing/feerate/history/<int:pk>/": BILLING,
-    "admin/snippets/billing/feerate/history-results/<int:pk>/": BILLING,
-    "admin/snippets/billing/feerate/copy/<int:pk>/": BILLING,
-    "admin/snippets/billing/feerate/history/<int:pk>/revisions/<int:revision_id>/revert/": ADMIN_NOT_FOUND,
-    f"admin/snippets/billing/feerate/history/(?P<pk>.+)/{COMPARE}": (
-        LOGIN,
-        LOGIN,
-        NOT_FOUND,
-        DENIED,
-        NOT_FOUND,
-    ),
-    "admin/snippets/choose/billing/feerate/": ADMIN,
-    "admin/snippets/choose/billing/feerate/results/": ADMIN,
-    "admin/snippets/choose/billing/feerate/chosen/<str:pk>/": ADMIN,
-    "admin/snippets/choose/billing/feerate/chosen-multiple/": ADMIN,
-    "admin/snippets/choose/billing/feerate/create/": BILLING,
+    **snippet_rows("tariff"),
+    **snippet_rows("article"),
+    **snippet_rows("feerate"),
+    **snippet_rows("expensecategory", revisions=False),
+    **snippet_rows("budgetline"),
     "admin/sites/": SUPERUSER,
     "admin/sites/results/": SUPERUSER,
     "admin/sites/new/": SUPERUSER,

@@ -20,7 +20,9 @@ from wagtail.models import Collection, Page, PageViewRestriction, Revision, Site
 from billing.models import (
     Article,
     BankTransaction,
+    BudgetLine,
     Charge,
+    ExpenseCategory,
     FeeRate,
     ImportBatch,
     Meter,
@@ -168,6 +170,8 @@ def _parameter_fills(world) -> list[Fill]:
 def _section_fills(world) -> list[Fill]:
     doc, image = get_document_model().objects.order_by("pk").first(), world["image"].pk
     tariff, article, fee = Tariff.objects.first(), Article.objects.first(), FeeRate.objects.first()
+    category = ExpenseCategory.objects.get_or_create(name="Вывоз мусора")[0]
+    budget = BudgetLine.objects.get_or_create(year=2022, category=category, defaults={"amount": 120000})[0]
     site, editors = Site.objects.get(is_default_site=True), Group.objects.get(name="Editors")
     task, workflow = Task.objects.order_by("pk").first(), Workflow.objects.order_by("pk").first()
     rules = [
@@ -195,6 +199,8 @@ def _section_fills(world) -> list[Fill]:
         Fill("admin/snippets/choose/billing/tariff/", "pk", str(tariff.pk)),
         Fill("admin/snippets/choose/billing/article/", "pk", str(article.pk)),
         Fill("admin/snippets/choose/billing/feerate/", "pk", str(fee.pk)),
+        *_snippet_fills("expensecategory", category.pk),
+        *_snippet_fills("budgetline", budget.pk),
         Fill("admin/documents/chooser/", "pk", str(doc.pk)),
         Fill("admin/images/chooser/", "pk", str(image)),
     ]
@@ -204,6 +210,13 @@ def _section_fills(world) -> list[Fill]:
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
     return rules
+
+
+def _snippet_fills(model: str, pk: int) -> list[Fill]:
+    return [
+        Fill(f"admin/snippets/billing/{model}/", "pk", str(pk)),
+        Fill(f"admin/snippets/choose/billing/{model}/", "pk", str(pk)),
+    ]
 
 
 def overrides(world) -> dict[str, str]:
