@@ -226,6 +226,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # serving /media/ would hand the files out. Default: beside the SQLite database, never served.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=200)
+BANK_ACCOUNTS = env.list("BANK_ACCOUNTS", default=[])  # the partnership's accounts; else the first statement's
 IMPORTS_PENDING_DIR = env.path("IMPORTS_PENDING_DIR", default=BASE_DIR / "private" / "imports")
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
