@@ -4,12 +4,14 @@ billing.services.statements.queue; these views carry forms and messages."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from billing.finance import MONTHS, finance_dataset, finance_year
 from billing.models import Article, BankTransaction, ImportBatch
 from billing.services.statements.purpose import article_hint, payer_name
 from billing.services.statements.queue import AssignError, Part, assign, skip, statement_undo
@@ -130,3 +132,34 @@ class UndoView(QueuePermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         plan = statement_undo(batch_id=self._batch().pk, commit=True)
         messages.success(request, f"Выписка «{plan.batch.file_name}» отменена: удалено {plan}.")
         return redirect("billing_statement_queue")
+
+
+class FinanceReportView(WagtailAdminTemplateMixin, TemplateView):
+    """«Доходы и расходы» for the treasurer: the public page's table, with an XLSX download."""
+
+    template_name = "billing/admin/finance_report.html"
+    page_title = "Доходы и расходы"
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("billing.view_banktransaction"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def report(self):
+        asked = self.request.GET.get("year", "")
+        return finance_year(int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else None)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            report = self.report()
+            response = HttpResponse(
+                finance_dataset(report).export("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="dohody-rashody-{report.year}.xlsx"'
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "report": self.report(), "months": MONTHS}

@@ -47,6 +47,16 @@ def register_queue_menu_item():
     return QueueMenuItem("Неразобранные платежи", reverse("billing_statement_queue"), icon_name="warning", order=40)
 
 
+class FinanceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("billing.view_banktransaction")
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_finance_menu_item():
+    return FinanceMenuItem("Доходы и расходы", reverse("billing_finance_report"), icon_name="table", order=45)
+
+
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
     return [
@@ -63,6 +73,7 @@ def register_billing_admin_urls():
             name="billing_import_example",
         ),
         path("billing/accrue/", admin_views.AccrueFeesView.as_view(), name="billing_accrue"),
+        path("billing/finance/", statement_views.FinanceReportView.as_view(), name="billing_finance_report"),
         path("billing/statement/queue/", statement_views.QueueView.as_view(), name="billing_statement_queue"),
         path(
             "billing/statement/queue/<int:pk>/",

@@ -1,6 +1,7 @@
 from .bank import BankTransaction, BudgetLine, ExpenseCategory, KnownPayer
 from .imports import ImportBatch, ImportLock
 from .ledger import Article, Charge, FeeRate, Payment
+from .pages import FinancePage
 from .plots import Meter, Plot, Reading
 from .tariffs import Tariff
 
@@ -12,6 +13,7 @@ __all__ = [
     "KnownPayer",
     "Charge",
     "FeeRate",
+    "FinancePage",
     "ImportBatch",
     "ImportLock",
     "Meter",

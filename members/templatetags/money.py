@@ -1,32 +1,14 @@
 """Numbers as the member instruction prints them: roubles Russian-style («7 200,00»), kWh as
 integers, the electricity table's costs with a decimal point («4370.41»), area as «7.2»."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP
 
 from django import template
 
+from billing.formatting import KOPECK, format_rub
+from billing.formatting import to_decimal as _decimal
+
 register = template.Library()
-
-NBSP = "\u00a0"
-KOPECK = Decimal("0.01")
-
-
-def _decimal(value: object) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def format_rub(value: object) -> str:
-    """«7 200,00»: a non-breaking space between thousands, a decimal comma."""
-    number = _decimal(value)
-    if number is None:
-        return ""
-    text = f"{number.quantize(KOPECK, rounding=ROUND_HALF_UP):,.2f}"
-    return text.replace(",", NBSP).replace(".", ",")
 
 
 def format_cost(value: object) -> str:

@@ -83,6 +83,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Выписка банка",
         "Загрузки",
         "Неразобранные платежи",
+        "Доходы и расходы",
         "Импорт из файла",
         "Тарифы",
         "Статьи",

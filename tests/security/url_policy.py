@@ -191,6 +191,7 @@ URL_ACCESS = {
     "admin/^billing/banktransaction/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,  # an expense's category
     "admin/^billing/banktransaction/delete/(?P<instance_pk>[-\\w]+)/$": NOBODY,  # undo the statement instead
     "admin/^billing/banktransaction/history/(?P<instance_pk>[-\\w]+)/$": BILLING,
+    "admin/billing/finance/": BILLING,
     "admin/billing/statement/queue/": BILLING,
     "admin/billing/statement/queue/<int:pk>/": BILLING,
     "admin/billing/statement/<int:batch_id>/undo/": BILLING,
@@ -343,6 +344,7 @@ PAGE_ACCESS = {
     "home.boardpage": PUBLIC,
     "home.contactpage": PUBLIC,
     "home.contentpage": PUBLIC,
+    "billing.financepage": PUBLIC,
     "private": CABINET,
     "draft": NOT_FOUND_FOR_ALL,
 }

@@ -24,6 +24,7 @@ from billing.models import (
     Charge,
     ExpenseCategory,
     FeeRate,
+    FinancePage,
     ImportBatch,
     Meter,
     Payment,
@@ -94,6 +95,8 @@ def build_world() -> dict:
     private = home.add_child(instance=ContentPage(title="Только для садоводов", slug="dlya-svoih"))
     private.save_revision().publish()
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    finance = home.add_child(instance=FinancePage(title="Доходы и расходы", slug="dohody-i-rashody"))
+    finance.save_revision().publish()
 
     image = get_image_model().objects.create(title="Логотип", file=png_file())
     Redirect.objects.create(old_path="/staraya", redirect_link="/")

@@ -1,0 +1,30 @@
+"""Public pages defined by billing, placed by the editors where they like (e.g. under «Финансы»)."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+
+
+class FinancePage(Page):
+    """«Доходы и расходы»: where the money goes — income by article and expenses by category, per
+    month and for the year, against the смета. Aggregates only: no person, plot or account."""
+
+    intro = models.TextField("вступление", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types: list[str] = []
+    template = "billing/finance_page.html"
+
+    class Meta:
+        verbose_name = "доходы и расходы"
+        verbose_name_plural = "страницы «Доходы и расходы»"
+
+    def get_context(self, request, *args, **kwargs):
+        from billing.finance import MONTHS, finance_year  # the read model imports the models: not at load time
+
+        context = super().get_context(request, *args, **kwargs)
+        asked = request.GET.get("year", "")
+        year = int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else None
+        context["report"] = finance_year(year)
+        context["months"] = MONTHS
+        return context
