@@ -32,6 +32,7 @@ _ENCODINGS = {"windows": "cp1251", "dos": "cp866"}
 _AMOUNT = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")  # ASCII digits only: «٤١٢١» is no amount
 _DATE = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{4}")
 _KNOWN_KEY = re.compile(r"^(?:ВерсияФормата|РасчСчет|СекцияДокумент|СекцияРасчСчет)=?", re.MULTILINE)
+_CONTROL = frozenset({"СекцияДокумент", "КонецДокумента", "СекцияРасчСчет", "КонецРасчСчет", "КонецФайла"})
 _INN_PREFIX = re.compile(r"^\s*(?:ИНН\s*)?\d{10,12}\s*[,;]?\s+", re.IGNORECASE)
 
 
@@ -124,12 +125,17 @@ class _Reader:
         for number, raw in enumerate(text.splitlines(), start=1):
             if self.ended:
                 break
-            line = raw.strip()
-            if len(line) > MAX_LINE_LENGTH:
+            if len(raw) > MAX_LINE_LENGTH:
                 self.error(number, f"Строка длиннее {MAX_LINE_LENGTH} знаков: это не выписка банка.")
                 return
-            if line and number > 1:
-                self.take(number, line)
+            key, _, value = raw.partition("=")
+            key = key.strip()
+            if self.document is not None and key not in _CONTROL:  # most lines: a field of a document
+                value = value.strip()
+                if value:
+                    self.fields[key] = (number, value)
+            elif key and number > 1:
+                self.take(number, key, value.strip())
         if self.document is not None:
             self.error(self.document.line, "Документ не закрыт строкой «КонецДокумента»: файл обрывается.")
         elif self.section is not None:
@@ -137,9 +143,7 @@ class _Reader:
         if not self.ended:
             self.error(number, "Файл обрывается: нет строки «КонецФайла». Выгрузите выписку заново целиком.")
 
-    def take(self, number: int, line: str) -> None:
-        key, _, value = line.partition("=")
-        key, value = key.strip(), value.strip()
+    def take(self, number: int, key: str, value: str) -> None:
         if key == "СекцияДокумент":
             self.open_document(number, value)
         elif key == "КонецДокумента":
@@ -150,9 +154,6 @@ class _Reader:
             self.close_section(number)
         elif key == "КонецФайла":
             self.end_file(number)
-        elif self.document is not None:
-            if value:
-                self.fields[key] = (number, value)
         elif self.section is not None:
             self.section_field(number, key, value)
         else:

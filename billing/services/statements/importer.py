@@ -94,7 +94,8 @@ class StatementImporter(Importer[BankDocument]):
             if key in stored:
                 self.planned[id(row)] = _Planned(row, UNCHANGED)
             resolved.append(row)
-        self.matcher = Matcher([row for row in resolved if self.statement.is_incoming(row)])
+        fresh = [row for row in resolved if id(row) not in self.planned]
+        self.matcher = Matcher([row for row in fresh if self.statement.is_incoming(row)])
         self.categories = Categories()
         return resolved
 
