@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 
 from billing.models import Article, BankTransaction, ImportBatch, Payment
 from billing.services.imports.base import Importer
@@ -22,6 +23,7 @@ from .documents import BankDocument, Statement
 from .exchange import MAX_STATEMENT_BYTES, parse_statement
 from .matching import ADVANCE_ARTICLE, Match, Matcher
 from .purpose import payer_name
+from .table import statement_from_table
 
 Key = tuple[str, date, str, Decimal, str]  # account, date, number, amount, payer account
 PURPOSE_SHOWN = 120
@@ -54,9 +56,9 @@ class StatementImporter(Importer[BankDocument]):
     label = ImportBatch.Kind.STATEMENT.label
     required: list[str] = []
     model = BankTransaction
-    extensions = ("txt",)
+    extensions = ("txt", "csv", "xlsx")
     max_bytes = MAX_STATEMENT_BYTES
-    file_help = "Выписка в формате 1CClientBankExchange («для 1С», файл .txt)"
+    file_help = "Выписка в формате 1CClientBankExchange («для 1С», файл .txt) или таблица банка CSV/XLSX"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -65,6 +67,10 @@ class StatementImporter(Importer[BankDocument]):
 
     @classmethod
     def read(cls, *, file_name: str, content: bytes) -> StatementSource:
+        """1CClientBankExchange (`.txt`), or the bank's own XLSX/CSV table."""
+        if file_name.lower().endswith((".csv", ".xlsx")):
+            statement = statement_from_table(file_name=file_name, content=content, today=timezone.localdate())
+            return StatementSource(statement=statement)
         return StatementSource(statement=parse_statement(content))
 
     def parse_rows(self) -> list[BankDocument]:

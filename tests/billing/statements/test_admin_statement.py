@@ -32,7 +32,7 @@ def statement(text: str | None = None, name="выписка.txt") -> SimpleUploa
 def test_upload_page_explains_the_format_and_offers_an_example(treasurer_client):
     html = treasurer_client.get(reverse("billing_import", args=["statement"])).content.decode()
     assert "Выписка в формате 1CClientBankExchange" in html
-    assert 'accept=".txt"' in html
+    assert 'accept=".txt,.csv,.xlsx"' in html
     example = treasurer_client.get(reverse("billing_import_example", args=["statement", "txt"]))
     assert example.status_code == HTTPStatus.OK
     assert example.content.startswith(b"1CClientBankExchange")
@@ -69,10 +69,10 @@ def test_totals_that_do_not_add_up_need_the_checkbox(treasurer_client):
     assert BankTransaction.objects.count() == 4
 
 
-def test_a_spreadsheet_is_not_a_statement(treasurer_client):
-    response = upload(treasurer_client, "statement", SimpleUploadedFile("payments.xlsx", b"PK\x03\x04"))
+def test_a_pdf_is_not_a_statement(treasurer_client):
+    response = upload(treasurer_client, "statement", SimpleUploadedFile("vypiska.pdf", b"%PDF-1.4"))
     assert (
-        "Загрузите файл с расширением .txt: выписка в формате 1CClientBankExchange («для 1С», файл .txt)."
-        in response.content.decode()
+        "Загрузите файл с расширением .txt, .csv, .xlsx: выписка в формате 1CClientBankExchange («для 1С», "
+        "файл .txt) или таблица банка CSV/XLSX." in response.content.decode()
     )
     assert BankTransaction.objects.count() == 0
