@@ -91,9 +91,8 @@ class AssignView(QueuePermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         parts = [Part(plot=row["plot"], article=row["article"], amount=row["amount"]) for row in formset.parts()]
         try:
             assign(transaction_id=self.document.pk, parts=parts, user=request.user, learn=form.cleaned_data["learn"])
-        except AssignError as error:
-            messages.error(request, str(error))
-            return self.render_to_response(self.get_context_data(formset=formset, form=form))
+        except AssignError as error:  # shown beside the parts, where the treasurer corrects them
+            return self.render_to_response(self.get_context_data(formset=formset, form=form, assign_error=str(error)))
         plots = ", ".join(sorted({str(part.plot.number) for part in parts}))
         messages.success(
             request, f"Платёж № {self.document.number or '—'} на {self.document.amount} ₽ разнесён: уч. {plots}."

@@ -46,7 +46,9 @@ def assign(
             raise AssignError("Этот платёж уже разобран.")
         total = sum((part.amount for part in parts), Decimal(0))
         if total != document.amount:
-            raise AssignError(f"Части в сумме дают {total} ₽, а платёж — {document.amount} ₽: суммы должны совпасть.")
+            raise AssignError(
+                f"Части в сумме дают {total:.2f} ₽, а платёж — {document.amount:.2f} ₽: суммы должны совпасть."
+            )
         payments = Payment.objects.bulk_create(
             Payment(
                 plot=part.plot,
