@@ -88,9 +88,7 @@ def split_the_queued_transfer(page, shot) -> None:
     page.get_by_label("Статья, часть 2").select_option(label="Членские взносы 2022")
     page.get_by_label("Сумма, часть 2").fill("4000")
     page.get_by_role("button", name="Разнести", exact=True).click()
-    expect(page.locator("[data-assign-error]")).to_contain_text(
-        "Части в сумме дают 8100.00 ₽, а платёж — 8200.00 ₽"
-    )
+    expect(page.locator("[data-assign-error]")).to_contain_text("Части в сумме дают 8100.00 ₽, а платёж — 8200.00 ₽")
     shot("03-split-does-not-add-up")
     assert audit(page) == []
     page.get_by_label("Сумма, часть 2").fill("4100")
