@@ -86,7 +86,7 @@ def route(request: HttpRequest, path: str) -> RouteResult | None:
     url_paths = [root.url_path + "".join(f"{part}/" for part in components[: i + 1]) for i in range(len(components))]
     found = {}
     query = Page.objects.filter(Q(pk=root.pk) | Q(url_path__in=url_paths, path__startswith=root.path))
-    for page in query.select_related(*_specific_joins()).annotate(restricted=view_restricted()):
+    for page in query.order_by().select_related(*_specific_joins()).annotate(restricted=view_restricted()):
         found[page.url_path] = page
     current = found.get(root.url_path)
     if current is None:

@@ -15,21 +15,15 @@ that answered 200, and a `?page=N` only when the page reported that it shows pag
 `mark_page_number`); anything else is served, not stored.
 """
 
-import functools
 import hashlib
 import logging
-import pickle  # nosec B403 - reads back only entries this module wrote to the site's own Redis
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.utils.cache import patch_vary_headers
@@ -38,6 +32,13 @@ from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
+
+from cms.page_cache import (
+    RedisStore,  # noqa: F401 - here too: a test builds one for an unreachable Redis
+    bump_on_writes,
+    current_generation,
+    store,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -144,84 +145,9 @@ class SiteMemo:
 site_memo = SiteMemo()
 
 
-class DjangoCacheStore:
-    """Entries and the generation in Django's default cache (locmem in development and tests)."""
-
-    def read(self, key: str) -> tuple[Any, Any]:
-        found = cache.get_many([GENERATION_KEY, key])
-        return found.get(GENERATION_KEY), found.get(key)
-
-    def start_generation(self, value: int) -> int:
-        """Store `value` unless another process got there first; return the one that holds."""
-        if cache.add(GENERATION_KEY, value, timeout=None):
-            return value
-        return cache.get(GENERATION_KEY, value)
-
-    def bump(self) -> None:
-        if not cache.add(GENERATION_KEY, time.time_ns(), timeout=None):
-            cache.incr(GENERATION_KEY)
-
-    def write(self, key: str, entry: tuple, timeout: int) -> None:
-        cache.set(key, entry, timeout=timeout)
-
-
-class RedisStore:
-    """The same in Redis through one client per process, under the cache's key prefix.
-
-    Django's RedisCache builds a new client object for every call, which costs as much as the
-    lookup itself; a hit is meant to cost about what serving a static file does.
-    """
-
-    def __init__(self, location: str) -> None:
-        self.client = redis.Redis.from_url(location)
-
-    def read(self, key: str) -> tuple[Any, Any]:
-        generation, entry = self.client.mget([cache.make_key(GENERATION_KEY), cache.make_key(key)])
-        # Our own entries in our own Redis, written by `write` below, as Django's cache pickles.
-        return (int(generation) if generation is not None else None), (
-            pickle.loads(entry) if entry is not None else None  # noqa: S301  # nosec B301 - own Redis entries, as Django's cache
-        )
-
-    def start_generation(self, value: int) -> int:
-        key = cache.make_key(GENERATION_KEY)
-        if self.client.set(key, value, nx=True):
-            return value
-        stored = self.client.get(key)
-        return int(stored) if stored is not None else value
-
-    def bump(self) -> None:
-        key = cache.make_key(GENERATION_KEY)
-        if not self.client.set(key, time.time_ns(), nx=True):
-            self.client.incr(key)
-
-    def write(self, key: str, entry: tuple, timeout: int) -> None:
-        self.client.set(cache.make_key(key), pickle.dumps(entry, pickle.HIGHEST_PROTOCOL), ex=timeout)
-
-
-@functools.cache
-def _redis_store(location: str) -> RedisStore:
-    return RedisStore(location)
-
-
-def store() -> DjangoCacheStore | RedisStore:
-    """Redis directly when the default cache is Django's Redis backend, else the cache API."""
-    config = settings.CACHES["default"]
-    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-        location = config["LOCATION"]
-        return _redis_store(location if isinstance(location, str) else location[0])
-    return DjangoCacheStore()
-
-
-def current_generation(value: Any) -> int:
-    """The generation read from the cache; a missing one (flushed, evicted) starts a new era."""
-    if isinstance(value, int):
-        return value
-    return store().start_generation(time.time_ns())
-
-
 def bump_generation() -> None:
     """Make every stored page stale at once. Errors propagate: a change must not go unnoticed."""
-    store().bump()
+    store().bump(GENERATION_KEY)
 
 
 WAGTAIL_PAGE_MARK = "_page_cache_wagtail_page"
@@ -261,8 +187,9 @@ class PageCacheMiddleware:
         address = _site_address(request)
         known_in, site_id = site_memo.remembered(address)
         try:
-            found_generation, entry = store().read(entry_key(request, site_id))
-            generation = current_generation(found_generation)
+            pages = store()
+            found_generation, entry = pages.read(GENERATION_KEY, entry_key(request, site_id))
+            generation = current_generation(found_generation, GENERATION_KEY, pages)
         except redis.RedisError:
             logger.warning("page cache unavailable, serving %s uncached", request.path, exc_info=True)
             return self.get_response(request)
@@ -288,7 +215,7 @@ class PageCacheMiddleware:
             patch_vary_headers(response, ["Cookie"])  # the same URL differs for a logged-in member
             entry = (generation, response.status_code, _stored_headers(response), response.content)
             try:
-                store().write(key, entry, _timeout())
+                pages.write(key, entry, _timeout())
             except redis.RedisError:
                 logger.warning("page cache unavailable, %s not stored", request.path, exc_info=True)
                 return response
@@ -306,17 +233,6 @@ def _shown_on_pages(sender: type[Model]) -> bool:
     )
 
 
-def _content_changed(sender: type[Model], **kwargs) -> None:
-    if not _shown_on_pages(sender):
-        return
-    bump_generation()
-    if transaction.get_connection(kwargs.get("using")).in_atomic_block:
-        # Bump again once the change is visible to other connections: a page rendered in between
-        # from the old rows would otherwise be stored under the new generation.
-        transaction.on_commit(bump_generation, using=kwargs.get("using"))
-
-
 def connect_signals() -> None:
     """Called from HomeConfig.ready(): saves and deletes (publish, unpublish, move, delete) bump."""
-    post_save.connect(_content_changed, dispatch_uid="home.cache.post_save")
-    post_delete.connect(_content_changed, dispatch_uid="home.cache.post_delete")
+    bump_on_writes(_shown_on_pages, bump_generation, "home.cache")

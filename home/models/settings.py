@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Q
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -158,31 +158,51 @@ class SiteSettings(BaseSiteSetting):
 
 
 SETTINGS_RELATED = ["root_page", "sitesettings", *(f"sitesettings__{name}" for name in SiteSettings.select_related)]
+# What is read of the three joined pages (the root, the consent and the contact page: their URL and
+# place in the tree) and of the instruction (its URL). Fewer columns, less for Django to build.
+_PAGE_FIELDS = ("path", "depth", "numchild", "url_path", "title", "slug", "live", "content_type", "locale")
+_PAGE_FIELDS += ("translation_key", "alias_of", "show_in_menus")
+SETTINGS_ONLY = [
+    *(field.name for field in Site._meta.concrete_fields),
+    *(f"sitesettings__{field.name}" for field in SiteSettings._meta.concrete_fields),
+    *(f"sitesettings__instruction_document__{name}" for name in ("title", "file", "collection")),
+    *(
+        f"{page}__{name}"
+        for page in ("root_page", "sitesettings__consent_page", "sitesettings__contact_page")
+        for name in _PAGE_FIELDS
+    ),
+]
+
+
+def _match(site: Site, hostname: str, port: int) -> int:
+    """Wagtail's rank of a site for the request (`get_site_for_hostname`'s `Case`), in Python."""
+    if site.hostname == hostname:
+        if site.port == port:
+            return MATCH_HOSTNAME_PORT
+        if site.is_default_site:
+            return MATCH_HOSTNAME_DEFAULT
+        return MATCH_HOSTNAME
+    return MATCH_DEFAULT
 
 
 def site_with_settings(request: HttpRequest) -> Site | None:
     """`Site.find_for_request` with the site's settings joined: one query where Wagtail and
     `SiteSettings.for_request` make two. Both are kept on the request where Wagtail looks for them.
-    Wagtail's own choice among the matching sites (`wagtail.models.sites.get_site_for_hostname`)."""
+    Wagtail's own choice among the matching sites (`wagtail.models.sites.get_site_for_hostname`),
+    ranked in Python: an SQL `Case` and `ORDER BY` cost Django more to build than the query runs."""
     hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
-    sites = list(
-        Site.objects.annotate(
-            match=Case(
-                When(hostname=hostname, port=port, then=MATCH_HOSTNAME_PORT),
-                When(hostname=hostname, is_default_site=True, then=MATCH_HOSTNAME_DEFAULT),
-                When(is_default_site=True, then=MATCH_DEFAULT),
-                default=MATCH_HOSTNAME,
-                output_field=IntegerField(),
-            )
-        )
-        .filter(Q(hostname=hostname) | Q(is_default_site=True))
-        .order_by("match")
+    rows = (
+        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by()
         .select_related(*SETTINGS_RELATED)
+        .only(*SETTINGS_ONLY)
     )
+    sites = sorted(rows, key=lambda site: _match(site, hostname, port))
+    matches = [_match(site, hostname, port) for site in sites]
     site = None
-    if len(sites) == 1 or (sites and sites[0].match in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT)):
+    if len(sites) == 1 or (sites and matches[0] in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT)):
         site = sites[0]
-    elif sites and sites[0].match == MATCH_DEFAULT:
+    elif sites and matches[0] == MATCH_DEFAULT:
         site = sites[len(sites) == 2]
     request._wagtail_site = site
     site_settings = getattr(site, "sitesettings", None) if site is not None else None

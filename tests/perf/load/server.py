@@ -159,7 +159,7 @@ def redis_prefix() -> Iterator[str]:
 class Stack:
     """Environment and commands of one benchmark run (production settings on loopback)."""
 
-    def __init__(self, *, database_url: str, cache_prefix: str, static_root: Path) -> None:
+    def __init__(self, *, database_url: str, cache_prefix: str, static_root: Path, caches: bool = True) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -174,6 +174,9 @@ class Stack:
             "CACHE_KEY_PREFIX": cache_prefix,
             "BENCH_STATIC_ROOT": str(static_root),
             "DJANGO_LOG_LEVEL": "WARNING",
+            # Off: every page rendered afresh, as `make run` serves it and production after an import.
+            "CABINET_CACHE": str(caches),
+            "PAGE_CACHE": str(caches),
         }
 
     def manage(self, *args: str) -> str:
