@@ -41,8 +41,8 @@ def period_title(start: datetime.date, end: datetime.date) -> str:
 class ElectricityRow:
     """A plot's line of a period, every cell already a string of digits (costs with a point).
 
-    Built by `from_line` with «:d» and «:.2f», which refuse anything but numbers: no cell can
-    hold markup, and the template prints them unescaped. The costs are empty strings when no
+    Built by `from_line` with «:d» and «:.2f», which refuse anything but numbers; the
+    electricity_rows tag lays them out (and escapes them all the same). The costs are empty strings when no
     tariff was in force (`has_costs` false: the row says «нет тарифа»).
     """
 
@@ -61,11 +61,6 @@ class ElectricityRow:
     cost_day: str = ""
     cost_night: str = ""
     two_zone: str = ""
-
-    def __getitem__(self, name: str) -> str:
-        """Django's template lookup tries `row[name]` before `row.name`: answering it spares a
-        caught TypeError per cell, a third of the table's render (4,200 cells)."""
-        return getattr(self, name)
 
     @classmethod
     def from_line(cls, line: ElectricityLine) -> "ElectricityRow":

@@ -33,7 +33,7 @@ class ViewRestricted(Expression):
         page_id, pk, alias_of, tree_path = (quote(name) for name in ("page_id", "id", "alias_of_id", "path"))
         # names from the models' metadata, the page's path a compiled column: nothing from a user
         sql = (
-            f"EXISTS (SELECT 1 FROM {restriction} r INNER JOIN {page} p"  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {restriction} r INNER JOIN {page} p"  # noqa: S608  # nosec B608 - quoted model names
             f" ON (r.{page_id} = p.{pk} OR r.{page_id} = p.{alias_of})"
             f" WHERE SUBSTR({path}, 1, LENGTH(p.{tree_path})) = p.{tree_path})"
         )
