@@ -223,8 +223,16 @@ class PageCacheMiddleware:
         return response
 
 
+# What «Доходы и расходы» (billing.FinancePage) sums: an import (its batch is saved even when its
+# rows are bulk-written), a payment or bank document edited by hand, the смета and its categories.
+FINANCE_MODELS = frozenset(
+    {"billing.importbatch", "billing.payment", "billing.banktransaction", "billing.budgetline"}
+    | {"billing.expensecategory", "billing.article"}
+)
+
+
 def _shown_on_pages(sender: type[Model]) -> bool:
-    if sender._meta.app_label == "home":
+    if sender._meta.app_label == "home" or sender._meta.label_lower in FINANCE_MODELS:
         return True
     if issubclass(sender, AbstractRendition):
         return False  # made while rendering a page: changes nothing a visitor sees

@@ -122,3 +122,17 @@ def test_the_public_page_keeps_the_query_budget_with_the_caches_off(
     load(SAMPLE.read_bytes().replace(b"2022", b"2023"))  # another year of documents: the same count
     with django_assert_num_queries(7):
         assert client.get(page.url, {"year": "2023"}).status_code == HTTPStatus.OK
+
+
+def test_a_cached_page_shows_a_new_statement_at_once(client, site_pages, settings):  # noqa: F811 - the fixture
+    """With the page cache on (production), loading a statement clears it: the members see the money."""
+    settings.PAGE_CACHE = True
+    PlotFactory(number=269)
+    PlotFactory(number=270)
+    ArticleFactory(name="Электроэнергия", kind=Article.Kind.ELECTRICITY)
+    page = site_pages.home.add_child(instance=FinancePage(title="Доходы и расходы", slug="dohody"))
+    page.save_revision().publish()
+    assert "появятся, когда казначей загрузит выписку банка" in client.get(page.url).content.decode()
+    load(SAMPLE.read_bytes())
+    html = client.get(page.url).content.decode()
+    assert "Поступило <strong>4\u00a0121,45 ₽</strong>" in html
