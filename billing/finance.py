@@ -72,6 +72,11 @@ def finance_years() -> list[int]:
     return sorted({year for (year,) in payments.union(spent, planned)}, reverse=True)
 
 
+def asked_year(text: str) -> int | None:
+    """A four-digit year typed in «?year=», else None (the newest year is shown)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
+
+
 def finance_year(year: int | None = None) -> FinanceYear:
     """The year asked for if there is anything for it, else the newest year there is."""
     years = finance_years()

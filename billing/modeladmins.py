@@ -234,16 +234,10 @@ class BankTransactionAdmin(BillingModelAdmin):
     counterparty.short_description = "плательщик / получатель"
 
 
-class ReadOnlyPermissionHelper(PermissionHelper):
-    """The import history is written by the import service only."""
-
-    def user_can_create(self, user):
-        return False
+class ReadOnlyPermissionHelper(BankTransactionPermissionHelper):
+    """The import history is written by the import service only: not even edited."""
 
     def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
         return False
 
 

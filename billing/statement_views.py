@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from billing.finance import MONTHS, finance_dataset, finance_year
+from billing.finance import MONTHS, asked_year, finance_dataset, finance_year
 from billing.models import Article, BankTransaction, ImportBatch
 from billing.services.statements.purpose import article_hint, payer_name
 from billing.services.statements.queue import AssignError, Part, assign, skip, statement_undo
@@ -146,8 +146,7 @@ class FinanceReportView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def report(self):
-        asked = self.request.GET.get("year", "")
-        return finance_year(int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else None)
+        return finance_year(asked_year(self.request.GET.get("year", "")))
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":

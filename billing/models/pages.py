@@ -20,11 +20,9 @@ class FinancePage(Page):
         verbose_name_plural = "страницы «Доходы и расходы»"
 
     def get_context(self, request, *args, **kwargs):
-        from billing.finance import MONTHS, finance_year  # the read model imports the models: not at load time
+        from billing.finance import MONTHS, asked_year, finance_year  # imports the models: not at load time
 
         context = super().get_context(request, *args, **kwargs)
-        asked = request.GET.get("year", "")
-        year = int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else None
-        context["report"] = finance_year(year)
+        context["report"] = finance_year(asked_year(request.GET.get("year", "")))
         context["months"] = MONTHS
         return context

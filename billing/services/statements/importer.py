@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from billing.models import Article, BankTransaction, ImportBatch, Payment
@@ -18,6 +17,7 @@ from billing.services.imports.base import Importer
 from billing.services.imports.report import NEW, UNCHANGED, PreviewRow
 from billing.services.imports.values import format_date, format_money
 
+from .accounts import partnership_accounts
 from .categories import Categories
 from .documents import BankDocument, Statement
 from .exchange import MAX_STATEMENT_BYTES, parse_statement
@@ -108,9 +108,7 @@ class StatementImporter(Importer[BankDocument]):
     def _account_is_ours(self, account: str) -> bool:
         """The statement must be of the partnership's account: BANK_ACCOUNTS when set, else the
         account of the statements loaded before (the first statement sets it)."""
-        ours = list(getattr(settings, "BANK_ACCOUNTS", []) or [])
-        if not ours:
-            ours = list(BankTransaction.objects.values_list("account", flat=True).distinct()[:5])
+        ours = partnership_accounts()
         if ours and account not in ours:
             known = ", ".join(ours)
             self.error(

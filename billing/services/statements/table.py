@@ -9,13 +9,11 @@ table import, so a bad date or amount gets the same Russian message with its row
 
 from datetime import date
 
-from django.conf import settings
-
-from billing.models import BankTransaction
 from billing.services.imports.report import ErrorList, RowError
 from billing.services.imports.tables import FileRejected, read_table
 from billing.services.imports.values import RowReader
 
+from .accounts import partnership_accounts
 from .documents import AccountSection, BankDocument, Statement
 
 REQUIRED = ["Дата", "Номер", "Плательщик", "Назначение платежа"]
@@ -45,9 +43,7 @@ def statement_from_table(*, file_name: str, content: bytes, today: date) -> Stat
 
 
 def _our_account() -> str:
-    ours = list(getattr(settings, "BANK_ACCOUNTS", []) or [])
-    if not ours:
-        ours = list(BankTransaction.objects.values_list("account", flat=True).distinct()[:1])
+    ours = partnership_accounts()
     if not ours:
         raise FileRejected(
             [
