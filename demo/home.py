@@ -51,7 +51,6 @@ SETTINGS = {
     "bank_corr_account": "30101810400000000225",
     "bank_inn": "5040012347",
     "bank_kpp": "504001001",
-    "payment_due_day": 5,
 }
 
 ANNOUNCEMENTS = [

@@ -1,6 +1,6 @@
 """The one door from `members` to the partnership's settings, which live in `home`.
 
-Name, SMS signature, payment due day, bank details and the two pages the cabinet links (the
+Name, SMS signature, bank details, the board's names and the two pages the cabinet links (the
 consent text and the feedback form) are editor-managed values of `home.SiteSettings`. Everything
 in `members` reads them here, through a plain import the import graph can see: `members → home`
 (home imports nothing of members). One query per request for the site and its settings, shared with `base.html`
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
+from billing.models import DebtSettings
 from home import slugs
 from home.models import ContactPage, SiteSettings
 from home.models.settings import site_with_settings
@@ -27,7 +28,6 @@ BANK_FIELDS = (
     "bank_inn",
     "bank_kpp",
 )
-DEFAULT_DUE_DAY = 5
 REQUEST_ATTR = "_snt_partnership"
 
 
@@ -38,11 +38,17 @@ class Partnership:
 
     full_name: str  # «СНТ «Аникино»»: emails, page titles
     short_name: str  # «СНТ Аникино»: the SMS signature
-    payment_due_day: int  # «Оплатить до 5 числа»
     bank: dict[str, str]  # SiteSettings' bank_* field → its value, stripped; "" when not filled in
     consent_page: Page | None = field(default=None, repr=False)  # as chosen in the settings
     contact_page: Page | None = field(default=None, repr=False)  # as chosen in the settings
+    chairman_name: str = ""
+    treasurer_name: str = ""
     request: HttpRequest | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def payment_due_day(self) -> int:
+        """«Оплатить до 5 числа»: billing's due day of electricity, read on first use."""
+        return DebtSettings.current().electricity_due_day
 
     @cached_property
     def consent_url(self) -> str:
@@ -91,17 +97,17 @@ def _partnership(site_settings: SiteSettings | None, request: HttpRequest | None
         return Partnership(
             full_name=fallback_name,
             short_name=fallback_name,
-            payment_due_day=DEFAULT_DUE_DAY,
             bank=dict.fromkeys(BANK_FIELDS, ""),
             request=request,
         )
     return Partnership(
         full_name=site_settings.full_name or fallback_name,
         short_name=site_settings.short_name or fallback_name,
-        payment_due_day=site_settings.payment_due_day or DEFAULT_DUE_DAY,
         bank={name: (getattr(site_settings, name) or "").strip() for name in BANK_FIELDS},
         consent_page=site_settings.consent_page,  # loaded with the settings (select_related)
         contact_page=site_settings.contact_page,
+        chairman_name=site_settings.chairman_name.strip(),
+        treasurer_name=site_settings.treasurer_name.strip(),
         request=request,
     )
 

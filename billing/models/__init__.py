@@ -1,4 +1,5 @@
 from .bank import BankTransaction, BudgetLine, ExpenseCategory, KnownPayer
+from .debts import DebtSettings, PenaltyRule
 from .imports import ImportBatch, ImportLock
 from .ledger import Article, Charge, FeeRate, Payment
 from .pages import FinancePage
@@ -12,12 +13,14 @@ __all__ = [
     "ExpenseCategory",
     "KnownPayer",
     "Charge",
+    "DebtSettings",
     "FeeRate",
     "FinancePage",
     "ImportBatch",
     "ImportLock",
     "Meter",
     "Payment",
+    "PenaltyRule",
     "Plot",
     "Reading",
     "Tariff",

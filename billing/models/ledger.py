@@ -22,8 +22,21 @@ class Article(RevisionMixin, models.Model):
     kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.OTHER)
     year = models.PositiveSmallIntegerField("год", null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField("порядок", default=0)
+    due_on = models.DateField(
+        "оплатить до",
+        null=True,
+        blank=True,
+        help_text="Пусто — срок из настроек «Сроки оплаты»: взносы года — до 1 июля, электроэнергия — "
+        "до 5 числа следующего месяца, прочее — 30 дней от начисления.",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("year"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("year"),
+        FieldPanel("due_on"),
+        FieldPanel("sort_order"),
+    ]
 
     class Meta:
         verbose_name = "статья"

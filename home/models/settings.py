@@ -1,7 +1,7 @@
 """Values an editor changes without a programmer: the СНТ's name, contacts, bank details."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
@@ -50,12 +50,10 @@ class SiteSettings(BaseSiteSetting):
     bank_corr_account = models.CharField("корреспондентский счёт", max_length=20, blank=True, validators=[digits])
     bank_inn = models.CharField("ИНН", max_length=12, blank=True, validators=[digits])
     bank_kpp = models.CharField("КПП", max_length=9, blank=True)  # letters allowed in places 5–6: clean() checks
-    payment_due_day = models.PositiveSmallIntegerField(
-        "оплатить до (число месяца)",
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text="Попадает в SMS: «Оплатить до 5 числа».",
+    chairman_name = models.CharField(
+        "председатель правления", max_length=255, blank=True, help_text="ФИО: подписывает акт сверки."
     )
+    treasurer_name = models.CharField("казначей", max_length=255, blank=True, help_text="ФИО: подписывает акт сверки.")
 
     instruction_document = models.ForeignKey(
         "wagtaildocs.Document",
@@ -112,10 +110,11 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("bank_corr_account"),
                 FieldPanel("bank_inn"),
                 FieldPanel("bank_kpp"),
-                FieldPanel("payment_due_day"),
             ],
             heading="Реквизиты для оплаты",
+            help_text="Срок оплаты электроэнергии и взносов — в «Настройки» → «Сроки оплаты и напоминания».",
         ),
+        MultiFieldPanel([FieldPanel("chairman_name"), FieldPanel("treasurer_name")], heading="Правление"),
         MultiFieldPanel(
             [FieldPanel("instruction_document"), FieldPanel("consent_page"), FieldPanel("contact_page")],
             heading="Документы",

@@ -61,7 +61,6 @@ def anikino(transactional_db):
     consent, 269 confirmed, 270 waiting for the treasurer) and the treasurer's account."""
     site_settings = SiteSettings.for_site(make_home().get_site())
     site_settings.short_name = "СНТ Аникино"
-    site_settings.payment_due_day = 5
     site_settings.save()
     TariffFactory(valid_from=datetime.date(2022, 1, 1))
     plots = {}

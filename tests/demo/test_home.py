@@ -3,6 +3,7 @@ from django.apps import apps
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
+from billing.models import DebtSettings
 from home.models import AnnouncementPage, ContentPage, HomePage, SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_demo_replaces_the_welcome_page_and_fills_settings(client):
     assert settings.full_name == "СНТ «Аникино»"
     assert settings.short_name == "СНТ Аникино"
     assert settings.tagline == "Официальный сайт СНТ Аникино: новости, объявления, личный кабинет!"
-    assert settings.payment_due_day == 5
+    assert DebtSettings.current().electricity_due_day == 5
     assert settings.instruction_document is not None
     assert AnnouncementPage.objects.filter(pinned=True).count() == 1
     consent = ContentPage.objects.get(slug="soglasie")

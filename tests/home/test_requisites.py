@@ -86,7 +86,6 @@ def test_admin_shows_a_message_per_wrong_field(client, django_user_model, site_p
     data = {
         "full_name": "СНТ «Тестовое»",
         "short_name": "СНТ Тестовое",
-        "payment_due_day": "5",
         "bank_bic": SBER_BIC,
         "bank_account": "40703810400000012345",
         "bank_corr_account": "30101810400000000225",

@@ -57,7 +57,7 @@ def test_settings_defaults_for_a_new_site(site_pages):
     site = Site.objects.get(is_default_site=True)
     SiteSettings.objects.filter(site=site).delete()
     fresh = SiteSettings.for_site(site)
-    assert fresh.payment_due_day == 5
+    assert fresh.chairman_name == fresh.treasurer_name == ""
     assert fresh.social_links == []
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from wagtail.models import Site
 
+from billing.models import DebtSettings
 from home.models import ContactPage, ContentPage, SiteSettings
 from members.partnership import partnership_settings
 from members.sms.plan import sms_settings
@@ -41,17 +42,19 @@ def test_values_come_from_the_site_settings(rf):
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     site_settings.full_name = "СНТ «Тестовое»"
     site_settings.short_name = "СНТ Тестовое"
-    site_settings.payment_due_day = 10
+    site_settings.chairman_name = " Иванов Иван Иванович "
     for name, value in BANK.items():
         setattr(site_settings, name, value)
     site_settings.bank_name = "  ПАО Сбербанк "  # stripped
     site_settings.save()
+    DebtSettings.objects.update_or_create(defaults={"electricity_due_day": 10})
     for request in (rf.get("/"), None):
         partnership = partnership_settings(request)
         assert partnership.full_name == "СНТ «Тестовое»"
         assert partnership.short_name == "СНТ Тестовое"
         assert partnership.payment_due_day == 10
         assert partnership.bank == BANK
+        assert partnership.chairman_name == "Иванов Иван Иванович"
     assert sms_settings() == ("СНТ Тестовое", 10)
 
 
@@ -133,8 +136,9 @@ def test_the_migration_chooses_the_pages_of_an_existing_site(site_pages):
     second = make_contact(site_pages.home, title="Написать казначею", slug="kaznachey")
     SiteSettings.objects.update(consent_page=None, contact_page=None)
     migration = importlib.import_module("home.migrations.0003_site_settings_contact_page")
-    # the models as the migration sees them (a historical form page is not the real one)
-    historical = MigrationLoader(connection).project_state(("home", "0003_site_settings_contact_page")).apps
+    # historical models (a historical form page is not the real one), as of the table's present
+    # columns: 0004 moved the due day to billing
+    historical = MigrationLoader(connection).project_state(("home", "0004_board_names_due_day_to_billing")).apps
     migration.choose_pages(historical, None)
     site_settings = SiteSettings.objects.get()
     assert site_settings.consent_page_id == site_pages.consent.pk

@@ -63,7 +63,7 @@ def link_in_last_mail() -> str:
 def test_signup_login_reset_and_sms_run_log_no_secret(client, smsru, every_logger_at_debug, capfd):
     caplog = every_logger_at_debug
     site = Site.objects.get(is_default_site=True)
-    SiteSettings.objects.update_or_create(site=site, defaults={"short_name": "СНТ Аникино", "payment_due_day": 5})
+    SiteSettings.objects.update_or_create(site=site, defaults={"short_name": "СНТ Аникино"})
     TariffFactory()
     plot = plot_with_readings(269, (9012, 2901), (9532, 3118))
 

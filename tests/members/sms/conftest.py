@@ -11,4 +11,4 @@ def _site_settings(db):
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:  # a transactional test after a flush: the default signature applies
         return
-    SiteSettings.objects.update_or_create(site=site, defaults={"short_name": "СНТ Аникино", "payment_due_day": 5})
+    SiteSettings.objects.update_or_create(site=site, defaults={"short_name": "СНТ Аникино"})

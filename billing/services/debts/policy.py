@@ -1,0 +1,47 @@
+"""When a charge must be paid: the article's own date, else the partnership's rule for its kind."""
+
+import datetime
+from dataclasses import dataclass
+
+from billing.models import Article, DebtSettings
+
+FEE_KINDS = frozenset({Article.Kind.MEMBERSHIP, Article.Kind.TARGET})
+
+
+@dataclass(frozen=True)
+class DuePolicy:
+    fee_month: int = 7
+    fee_day: int = 1
+    electricity_day: int = 5
+    other_days: int = 30
+
+    @classmethod
+    def current(cls) -> "DuePolicy":
+        stored = DebtSettings.current()
+        return cls(
+            fee_month=stored.fee_due_month,
+            fee_day=stored.fee_due_day,
+            electricity_day=stored.electricity_due_day,
+            other_days=stored.other_due_days,
+        )
+
+    def for_charge(
+        self, *, kind: str, year: int | None, due_on: datetime.date | None, accrued_on: datetime.date
+    ) -> datetime.date:
+        """The article's date; a year's fee by `fee_day.fee_month` of its year; a penalty at once;
+        anything else `other_days` after it was charged. Never before the charge itself."""
+        if due_on is None:
+            if kind in FEE_KINDS and year:
+                due_on = datetime.date(year, self.fee_month, self.fee_day)
+            elif kind == Article.Kind.PENALTY:
+                due_on = accrued_on
+            else:
+                due_on = accrued_on + datetime.timedelta(days=self.other_days)
+        return max(due_on, accrued_on)
+
+    def for_period(self, end: datetime.date) -> datetime.date:
+        """Electricity of a period is paid by the due day of the month after the one it ends in
+        (readings of 1 June close May: due 5 June; readings of 15 June: due 5 July)."""
+        last_day = end - datetime.timedelta(days=1)
+        year, month = (last_day.year + 1, 1) if last_day.month == 12 else (last_day.year, last_day.month + 1)
+        return max(datetime.date(year, month, self.electricity_day), end)
