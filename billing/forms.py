@@ -1,4 +1,4 @@
-"""Forms of the treasurer's admin: the import upload and the fee accrual."""
+"""Forms of the treasurer's admin: the import upload, the fee and the penalty accruals."""
 
 from datetime import date
 from pathlib import PurePath
@@ -6,10 +6,12 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from billing.models import Article, Meter
+from billing.services.debts.accrual import accrual_refusal
 from billing.services.imports.registry import importer_for
 
 
@@ -92,3 +94,23 @@ class AccrueFeesForm(forms.Form):
         required=False,
         empty_label="Все статьи со ставкой",
     )
+
+
+class AccruePenaltiesForm(forms.Form):
+    """The date penalties are accrued up to; the service's refusal (a future date, no rules, before
+    the first charge) is the field's error."""
+
+    on = forms.DateField(
+        label="Начислить пени по дату",
+        widget=AdminDateInput,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"required": "Укажите дату.", "invalid": "Введите дату в виде ДД.ММ.ГГГГ."},
+        help_text="Включительно. Обычно — сегодня или последний день прошлого месяца.",
+    )
+
+    def clean_on(self) -> date:
+        on = self.cleaned_data["on"]
+        refusal = accrual_refusal(on, today=timezone.localdate())
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return on

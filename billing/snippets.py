@@ -5,7 +5,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from billing.exports import BillingSnippetIndexView
 from billing.modeladmins import BILLING_MENU_HOOK
-from billing.models import Article, BudgetLine, ExpenseCategory, FeeRate, Tariff
+from billing.models import Article, BudgetLine, ExpenseCategory, FeeRate, PenaltyRule, Tariff
 
 
 class BillingSnippetViewSet(SnippetViewSet):
@@ -34,11 +34,17 @@ class ArticleViewSet(BillingSnippetViewSet):
     icon = "list-ul"
     menu_label = "Статьи"
     menu_order = 61
-    list_display = ("name", "kind", "year", "sort_order")
+    list_display = ("name", "kind", "year", "due_on", "sort_order")
     list_filter = ("kind", "year")
     search_fields = ("name",)
-    list_export = ("name", "get_kind_display", "year", "sort_order")
-    export_headings = {"name": "Название", "get_kind_display": "Вид", "year": "Год", "sort_order": "Порядок"}
+    list_export = ("name", "get_kind_display", "year", "due_on", "sort_order")
+    export_headings = {
+        "name": "Название",
+        "get_kind_display": "Вид",
+        "year": "Год",
+        "due_on": "Оплатить до",
+        "sort_order": "Порядок",
+    }
 
 
 class FeeRateViewSet(BillingSnippetViewSet):
@@ -83,3 +89,21 @@ class BudgetLineViewSet(BillingSnippetViewSet):
 
     def get_queryset(self, request):
         return BudgetLine.objects.select_related("category")
+
+
+class PenaltyRuleViewSet(BillingSnippetViewSet):
+    model = PenaltyRule
+    icon = "warning"
+    menu_label = "Правила начисления пеней"
+    menu_order = 65
+    list_display = ("name", "rate", "grace_days", "cap", "valid_from", "valid_to")
+    list_export = ("name", "rate", "grace_days", "get_cap_display", "cap_percent", "valid_from", "valid_to")
+    export_headings = {
+        "name": "Название",
+        "rate": "% в день",
+        "grace_days": "Льготных дней",
+        "get_cap_display": "Ограничение",
+        "cap_percent": "Предел, % долга",
+        "valid_from": "Действует с",
+        "valid_to": "Действует по",
+    }

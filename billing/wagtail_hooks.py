@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
-from billing import admin_views, statement_views
+from billing import admin_views, penalty_views, statement_views
 from billing.admin_views import IMPORT_PERMISSION
 from billing.modeladmins import BILLING_MENU_HOOK, BillingGroup
 from billing.snippets import (
@@ -15,6 +15,7 @@ from billing.snippets import (
     BudgetLineViewSet,
     ExpenseCategoryViewSet,
     FeeRateViewSet,
+    PenaltyRuleViewSet,
     TariffViewSet,
 )
 
@@ -25,6 +26,7 @@ register_snippet(ArticleViewSet)
 register_snippet(FeeRateViewSet)
 register_snippet(ExpenseCategoryViewSet)
 register_snippet(BudgetLineViewSet)
+register_snippet(PenaltyRuleViewSet)
 
 
 class ImportMenuItem(MenuItem):
@@ -57,6 +59,16 @@ def register_finance_menu_item():
     return FinanceMenuItem("Доходы и расходы", reverse("billing_finance_report"), icon_name="table", order=45)
 
 
+class PenaltiesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.ACCRUE_PERMISSION)
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_penalties_menu_item():
+    return PenaltiesMenuItem("Начислить пени", reverse("billing_accrue_penalties"), icon_name="warning", order=66)
+
+
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
     return [
@@ -73,6 +85,7 @@ def register_billing_admin_urls():
             name="billing_import_example",
         ),
         path("billing/accrue/", admin_views.AccrueFeesView.as_view(), name="billing_accrue"),
+        path("billing/penalties/", penalty_views.AccruePenaltiesView.as_view(), name="billing_accrue_penalties"),
         path("billing/finance/", statement_views.FinanceReportView.as_view(), name="billing_finance_report"),
         path("billing/statement/queue/", statement_views.QueueView.as_view(), name="billing_statement_queue"),
         path(

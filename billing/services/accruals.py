@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Plot
 from billing.services.electricity import to_kopecks
-from billing.services.imports.run import import_lock_take
+from billing.services.locks import import_lock_take
 
 
 @dataclass(frozen=True)

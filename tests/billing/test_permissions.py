@@ -65,6 +65,9 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     expected |= {"billing.view_knownpayer", "billing.change_knownpayer", "billing.delete_knownpayer"}
     for model in ("expensecategory", "budgetline"):
         expected |= {f"billing.{action}_{model}" for action in ("add", "change", "delete", "view")}
+    # debts (issue 13): the penalty rules, and the due dates and reminders in «Сроки оплаты и напоминания»
+    expected |= {f"billing.{action}_penaltyrule" for action in ("add", "change", "delete", "view")}
+    expected |= {"billing.change_debtsettings"}
     assert granted == expected
 
 
@@ -90,6 +93,8 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Ставки взносов",
         "Категории расходов",
         "Смета",
+        "Правила начисления пеней",
+        "Начислить пени",
         "SMS-рассылка",
     ]
 

@@ -180,3 +180,32 @@ def test_members_reaches_home_only_through_the_door_and_home_stands_alone():
     for app, forbidden in (("home", {"members", "billing"}), ("billing", {"members", "home"})):
         for path in (root / app).rglob("*.py"):
             assert not _imported_apps(path.read_text(encoding="utf-8")) & forbidden, path
+
+
+def test_the_due_day_is_carried_from_the_site_settings_to_billing():
+    """members' 0007 copies home's former `payment_due_day` into billing's settings."""
+    make_home()
+    migration = importlib.import_module("members.migrations.0007_due_day_to_billing")
+    historical = MigrationLoader(connection).project_state(("members", "0007_due_day_to_billing")).apps
+
+    class Stored:  # home's row as 0003 kept it: the historical model reads the live table, which lacks the column
+        payment_due_day = 12
+
+    class Rows:
+        @staticmethod
+        def filter(**lookups):
+            return Rows
+
+        @staticmethod
+        def first():
+            return Stored
+
+    class Apps:
+        def get_model(self, app, name):
+            if (app, name) == ("home", "SiteSettings"):
+                return type("SiteSettings", (), {"objects": Rows})
+            return historical.get_model(app, name)
+
+    migration.carry_due_day(Apps(), None)
+    assert DebtSettings.current().electricity_due_day == 12
+    assert partnership_settings(None).payment_due_day == 12

@@ -16,7 +16,7 @@ from billing.models import Article, Charge, PenaltyRule, Plot
 from billing.services.debts.items import ZERO
 from billing.services.debts.loading import load_debts
 from billing.services.debts.penalties import plot_penalties, rules_by_kind
-from billing.services.imports.run import import_lock_take
+from billing.services.locks import import_lock_take
 
 PENALTY_ARTICLE = "Пени"
 

@@ -8,7 +8,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.models import ImportBatch, ImportLock
+from billing.models import ImportBatch
+from billing.services.debts.accrual import penalties_recompute
+from billing.services.locks import import_lock_take
 
 from .base import Importer
 from .registry import HEADERS, importer_for
@@ -103,6 +105,7 @@ def _commit(
                 rows_unchanged=report.unchanged,
             )
             plan.write(batch)
+            penalties_recompute()  # a payment dated back, or a changed charge, changes the penalties already accrued
     except IntegrityError:
         # Rows changed under us in a way the lock does not cover (a hand edit in the admin).
         report.duplicate_of = _already_imported(kind, report.sha256)
@@ -130,14 +133,6 @@ def _set_errors(report: ImportReport, errors: list[RowError]) -> None:
         errors = ErrorList(errors)
     report.errors = errors.with_summary(key=lambda error: error.row or 0)
     report.errors_total = errors.total
-
-
-def import_lock_take() -> None:
-    """Serialise every import (of any kind: plots feed readings and payments) until the caller's
-    transaction ends. One upsert of the lock row takes PostgreSQL's row lock, and SQLite's database
-    write lock even where transactions are not begun IMMEDIATE; nothing may be read before it."""
-    lock = ImportLock(name=ImportLock.IMPORTS, taken_at=timezone.now())
-    ImportLock.objects.bulk_create([lock], update_conflicts=True, unique_fields=["name"], update_fields=["taken_at"])
 
 
 def _already_imported(kind: str, sha256: str) -> ImportBatch | None:

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import Article, BankTransaction, ImportBatch, KnownPayer, Payment, Plot
-from billing.services.imports.run import import_lock_take
+from billing.services.debts.accrual import penalties_recompute
+from billing.services.locks import import_lock_take
 
 from .matching import payer_key
 
@@ -66,6 +67,7 @@ def assign(
         document.save(update_fields=["status", "decided_by", "decided_at"])
         if learn:
             _learn(document, {part.plot for part in parts})
+        penalties_recompute()  # the payment carries the bank's date, often before penalties accrued since
     return payments
 
 
@@ -124,4 +126,5 @@ def statement_undo(*, batch_id: int, commit: bool) -> UndoPlan:
             KnownPayer.objects.filter(learnt_from__batch=batch).update(learnt_from=None)
             documents.delete()  # payments go with them (CASCADE)
             batch.delete()
+            penalties_recompute()
     return plan
