@@ -10,8 +10,11 @@ from types import EllipsisType
 
 from django.db.models import DateField, Subquery
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from billing.models import Charge, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from billing.services.debts.items import ArticleInfo, ChargeRow, PaymentRow, plot_debts
+from billing.services.debts.policy import DuePolicy
 from billing.services.electricity import (
     PeriodCost,
     PlotPeriod,
@@ -44,6 +47,18 @@ def payment_status_date(*, subquery: bool = False) -> datetime.date | None | Sub
 
 
 @dataclass(frozen=True)
+class ArticleDue:
+    """When an article of the plot must be paid and what of it is late, on the day the page is shown."""
+
+    due_on: datetime.date | None  # of the oldest unpaid charge
+    overdue: Decimal
+    overdue_since: datetime.date | None
+
+
+NOTHING_DUE = ArticleDue(None, Decimal("0.00"), None)
+
+
+@dataclass(frozen=True)
 class PlotStatus:
     """One plot's block of «Статус моих оплат»; the totals make its «Общая информация» row."""
 
@@ -54,6 +69,15 @@ class PlotStatus:
     has_new_meter: bool
     area: Decimal
     ledger: PlotLedger
+    dues: dict[int, ArticleDue]
+
+    @property
+    def article_rows(self) -> list[tuple[ArticleBalance, ArticleDue]]:
+        return [(article, self.dues.get(article.article_id, NOTHING_DUE)) for article in self.articles]
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((due.overdue for due in self.dues.values()), Decimal("0.00"))
 
     @property
     def due(self) -> Decimal:
@@ -83,14 +107,16 @@ class PaymentStatus:
 
 
 def payment_status(*, plot_ids: Iterable[int], as_of: datetime.date | None | EllipsisType = ...) -> PaymentStatus:
-    """The plots (by number) with their balances per article: four queries, three when the
-    caller has read the status date (`as_of`) already."""
+    """The plots (by number) with their balances per article and what of them is overdue today:
+    four queries, three when the caller has read the status date (`as_of`) already."""
     ids = _ids(plot_ids)
     if as_of is ...:
         as_of = payment_status_date()
     if not ids:
         return PaymentStatus(as_of=as_of, plots=())
-    plots = list(Plot.objects.filter(pk__in=ids).order_by("number"))
+    plots = list(Plot.objects.filter(pk__in=ids).annotate(**DuePolicy.annotations()).order_by("number"))
+    policy = DuePolicy.from_annotated(plots[0]) if plots else DuePolicy()
+    today = timezone.localdate()
     charges, payments = defaultdict(list), defaultdict(list)
     for charge in Charge.objects.filter(plot_id__in=ids).select_related("article").order_by():
         charges[charge.plot_id].append(charge)
@@ -107,10 +133,35 @@ def payment_status(*, plot_ids: Iterable[int], as_of: datetime.date | None | Ell
                 has_new_meter=plot.has_new_meter,
                 area=plot.area,
                 ledger=plot_ledger_from_rows(plot_id=plot.pk, charges=charges[plot.pk], payments=payments[plot.pk]),
+                dues=_article_dues(plot.pk, charges[plot.pk], payments[plot.pk], policy=policy, today=today),
             )
             for plot in plots
         ),
     )
+
+
+def _article_dues(
+    plot_id: int, charges: list[Charge], payments: list[Payment], *, policy: DuePolicy, today: datetime.date
+) -> dict[int, ArticleDue]:
+    """Due dates and overdue amounts per charged article, from the rows the page loaded already."""
+    articles = {
+        row.article_id: ArticleInfo(a.pk, a.name, a.kind, a.year, a.due_on, a.sort_order)
+        for row in (*charges, *payments)
+        for a in (row.article,)
+    }
+    debts = plot_debts(
+        plot_id=plot_id,
+        articles=articles,
+        charges=[ChargeRow(c.plot_id, c.article_id, c.accrued_on, c.amount) for c in charges],
+        payments=[PaymentRow(p.plot_id, p.article_id, p.paid_on, p.amount, p.document) for p in payments],
+        bills=(),
+        policy=policy,
+    )
+    return {
+        key: ArticleDue(account.next_due_on(today), account.overdue(today), account.overdue_since(today))
+        for key, account in debts.accounts.items()
+        if isinstance(key, int)
+    }
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from billing.signals import ledger_changed
 from cms.page_cache import bump_on_writes, current_generation, store
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,11 @@ def _shown_in_cabinet(sender: type[Model]) -> bool:
 
 def connect_signals() -> None:
     bump_on_writes(_shown_in_cabinet, _bump_now, "members.cabinet_cache")
+    ledger_changed.connect(_ledger_changed, dispatch_uid="members.cabinet_cache.ledger_changed", weak=False)
+
+
+def _ledger_changed(**kwargs) -> None:
+    bump_generation()
 
 
 def _has_pending_messages(request: HttpRequest) -> bool:

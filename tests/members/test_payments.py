@@ -8,10 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from billing.models import Article
+from billing.models import Article, PenaltyRule
+from billing.services.debts.accrual import penalties_accrue
 from members.cabinet_cache import bump_generation
 from members.models import PlotClaim
-from tests.factories import ArticleFactory, PaymentFactory, PlotFactory, TariffFactory
+from tests.factories import ArticleFactory, ChargeFactory, PaymentFactory, PlotFactory, TariffFactory
 from tests.home.factories import make_contact, make_home
 from tests.members.cabinet_data import build_seed, confirm, seed_membership, seed_payment_rows, seed_plot
 
@@ -21,8 +22,11 @@ URL = "/cabinet/payments/"
 
 
 def tables(html: str) -> dict[str, list[list[str]]]:
-    """Every payment table by its id, as rows of cell texts (non-breaking spaces read as spaces)."""
+    """Every payment table by its id, as rows of cell texts (non-breaking spaces read as spaces): the
+    instruction's cells, without the due-date notes under the articles' names (issue 13)."""
     soup = BeautifulSoup(html, "html.parser")
+    for note in soup.select(".article-due"):
+        note.decompose()
     return {
         table["id"]: [
             [cell.get_text(" ", strip=True).replace("\xa0", " ") for cell in row.find_all(["th", "td"])]
@@ -48,6 +52,30 @@ def test_the_instruction_tables_for_plots_269_and_270(member_client, member):
         "plot-269": seed_payment_rows(269),
         "plot-270": seed_payment_rows(270),
     }
+
+
+def test_each_article_says_when_it_is_due_and_since_when_it_is_overdue(member_client, member):
+    build_seed(member)  # membership 2022: due 1 July 2022 by the default rule, unpaid
+    html = member_client.get(URL).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    row = soup.select_one("#plot-269 .plot-article")
+    assert "is-overdue" in row["class"]
+    note = row.select_one(".article-due").get_text(" ", strip=True).replace("\xa0", " ")
+    assert " ".join(note.split()) == "оплатить до 01.07.2022, просрочено с 02.07.2022: 7 200,00 руб."
+
+
+def test_a_paid_article_and_one_not_yet_due_are_not_overdue(member_client, member):
+    plot = seed_plot(269)
+    membership = seed_membership([plot])
+    PaymentFactory(plot=plot, article=membership, amount=Decimal("7200.00"))
+    later = ArticleFactory(name="Целевой взнос 2099", kind=Article.Kind.TARGET, year=2099)
+    ChargeFactory(plot=plot, article=later, amount=Decimal("500.00"))
+    confirm(member, plot)
+    soup = BeautifulSoup(member_client.get(URL).content, "html.parser")
+    rows = {r.th.contents[0].strip(): r for r in soup.select("#plot-269 .plot-article")}
+    assert rows["Членские взносы 2022"].select_one(".article-due") is None
+    assert rows["Целевой взнос 2099"].select_one(".article-due").get_text(" ", strip=True) == "оплатить до 01.07.2099"
+    assert not soup.select(".is-overdue")
 
 
 def test_title_has_the_import_date_in_russian_genitive(member_client, member):
@@ -254,3 +282,26 @@ def test_several_pending_claims_beside_a_confirmed_one_are_in_the_plural(member_
     confirm(member, seed_plot(300), seed_plot(301), status=PlotClaim.Status.PENDING)
     text = text_of(member_client.get(URL).content.decode())
     assert "Участки 300, 301 ожидают подтверждения казначеем; данных по ним пока нет." in text
+
+
+def test_penalties_are_a_line_of_their_own(member_client, member):
+    build_seed(member)  # 7 200,00 due 1 July 2022, unpaid
+    PenaltyRule.objects.create(name="Пени", rate=Decimal("0.1"), valid_from=datetime.date(2022, 1, 1), cap="none")
+    penalties_accrue(on=datetime.date(2022, 7, 11))  # 10 days × 7,20
+    rows = tables(member_client.get(URL).content.decode())["plot-269"]
+    assert rows[-1][0] == "Пени" and rows[-1][5] == "72,00"
+    assert rows[2][5] == "7 272,00"  # «Общая информация»: the fee and its penalty
+
+
+def test_the_cabinet_cache_forgets_the_page_when_penalties_are_accrued(member_client, member, settings):
+    settings.CABINET_CACHE = True
+    build_seed(member)
+    PenaltyRule.objects.create(name="Пени", rate=Decimal("0.1"), valid_from=datetime.date(2022, 1, 1), cap="none")
+    ArticleFactory(name="Пени", kind=Article.Kind.PENALTY)  # the accrual then writes charges in bulk only
+    member_client.get(URL)
+    member_client.get(URL)
+    assert member_client.get(URL)["X-Cabinet-Cache"] == "hit"
+    penalties_accrue(on=datetime.date(2022, 7, 11))
+    response = member_client.get(URL)
+    assert response["X-Cabinet-Cache"] != "hit"
+    assert ["Пени", "", "", "", "", "72,00", "0,00"] in tables(response.content.decode())["plot-269"]

@@ -17,6 +17,7 @@ from billing.services.debts.items import ZERO
 from billing.services.debts.loading import load_debts
 from billing.services.debts.penalties import plot_penalties, rules_by_kind
 from billing.services.locks import import_lock_take
+from billing.signals import ledger_changed
 
 PENALTY_ARTICLE = "Пени"
 
@@ -153,6 +154,9 @@ class _Writes:
             self.update.append(row)
 
     def run(self) -> None:
-        Charge.objects.filter(pk__in=self.delete).delete()
+        if not (self.create or self.update or self.delete):
+            return
+        ledger_changed.send(sender=Charge)
         Charge.objects.bulk_update(self.update, ["amount"], batch_size=500)
         Charge.objects.bulk_create(self.create, batch_size=500)
+        Charge.objects.filter(pk__in=self.delete).delete()

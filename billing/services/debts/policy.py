@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Model, Subquery
+
 from billing.models import Article, DebtSettings
 
 FEE_KINDS = frozenset({Article.Kind.MEMBERSHIP, Article.Kind.TARGET})
@@ -14,6 +16,25 @@ class DuePolicy:
     fee_day: int = 1
     electricity_day: int = 5
     other_days: int = 30
+
+    COLUMNS = {
+        "fee_month": "fee_due_month",
+        "fee_day": "fee_due_day",
+        "electricity_day": "electricity_due_day",
+        "other_days": "other_due_days",
+    }
+
+    @classmethod
+    def annotations(cls) -> dict[str, Subquery]:
+        """The stored settings as columns another query carries (the cabinet's page budget has no
+        room for a query of its own); read back with `from_annotated`."""
+        stored = DebtSettings.objects.order_by("pk")
+        return {f"due_{name}": Subquery(stored.values(column)[:1]) for name, column in cls.COLUMNS.items()}
+
+    @classmethod
+    def from_annotated(cls, row: Model) -> "DuePolicy":
+        values = {name: getattr(row, f"due_{name}") for name in cls.COLUMNS}
+        return cls(**{name: value for name, value in values.items() if value is not None})
 
     @classmethod
     def current(cls) -> "DuePolicy":
