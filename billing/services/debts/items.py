@@ -53,7 +53,7 @@ class BillRow(NamedTuple):
     night: int
 
 
-@dataclass
+@dataclass(slots=True)
 class DebtItem:
     """One charge or period: `paid` lists (date, amount) of the payments laid on it."""
 
@@ -73,7 +73,7 @@ class DebtItem:
         return self.outstanding(on) if on > self.due_on else ZERO
 
 
-@dataclass
+@dataclass(slots=True)
 class Account:
     """An article of the plot (or its electricity): the items, and what was paid beyond them."""
 
@@ -147,26 +147,17 @@ def plot_debts(
     As in «Статус моих оплат», an electricity payment counts against the periods unless the plot
     has charges of that very article (billing.services.ledger.plot_ledger_from_rows)."""
     accounts: dict[int | str, Account] = {}
-
-    def account_of(key: int | str) -> Account:
-        if key not in accounts:
-            if key == ELECTRICITY:
-                accounts[key] = Account(ELECTRICITY, ELECTRICITY_NAME, Article.Kind.ELECTRICITY, -1)
-            else:
-                info = articles[key]
-                accounts[key] = Account(key, info.name, info.kind, info.sort_order)
-        return accounts[key]
-
     for charge in charges:
         info = articles[charge.article_id]
         due_on = policy.for_charge(kind=info.kind, year=info.year, due_on=info.due_on, accrued_on=charge.accrued_on)
-        account_of(charge.article_id).items.append(
-            DebtItem(charge.article_id, info.kind, info.name, charge.accrued_on, due_on, charge.amount)
-        )
-    for bill in bills:
-        title = period_title(bill.start, bill.end)
-        item = DebtItem(ELECTRICITY, Article.Kind.ELECTRICITY, title, bill.end, policy.for_period(bill.end), bill.owed)
-        account_of(ELECTRICITY).items.append(item)
+        account = accounts.get(info.pk) or accounts.setdefault(info.pk, _account(info.pk, articles))
+        account.items.append(DebtItem(info.pk, info.kind, info.name, charge.accrued_on, due_on, charge.amount))
+    if bills:
+        power = accounts[ELECTRICITY] = _account(ELECTRICITY, articles)
+        for bill in bills:
+            title = period_title(bill.start, bill.end)
+            due_on = policy.for_period(bill.end)
+            power.items.append(DebtItem(ELECTRICITY, Article.Kind.ELECTRICITY, title, bill.end, due_on, bill.owed))
 
     paid: dict[int | str, list[PaymentRow]] = defaultdict(list)
     for payment in payments:
@@ -175,11 +166,18 @@ def plot_debts(
             key = ELECTRICITY
         paid[key].append(payment)
     for key, rows in paid.items():
-        _lay(account_of(key), rows)
+        _lay(accounts.get(key) or accounts.setdefault(key, _account(key, articles)), rows)
     for account in accounts.values():
         if account.key not in paid:
             account.items.sort(key=lambda item: (item.due_on, item.accrued_on))
     return PlotDebts(plot_id=plot_id, accounts=accounts)
+
+
+def _account(key: int | str, articles: dict[int, ArticleInfo]) -> Account:
+    if key == ELECTRICITY:
+        return Account(ELECTRICITY, ELECTRICITY_NAME, Article.Kind.ELECTRICITY, -1)
+    info = articles[key]
+    return Account(info.pk, info.name, info.kind, info.sort_order)
 
 
 def _lay(account: Account, payments: list[PaymentRow]) -> None:

@@ -56,10 +56,12 @@ def item_penalties(item: DebtItem, rules: Sequence[Rule], dates: Sequence[dateti
     days = sorted(day for day in bounds if first <= day <= stop)
     totals_at = {}  # the day after a stretch → total earned before it
     total = ZERO
-    paid = sorted(item.paid)
+    paid, next_paid, unpaid = sorted(item.paid), 0, item.amount
     for start, end in zip(days, days[1:], strict=False):
-        rule = next((r for r in rules if r.covers(start)), None)
-        unpaid = item.amount - sum((amount for day, amount in paid if day <= start), ZERO)
+        while next_paid < len(paid) and paid[next_paid][0] <= start:
+            unpaid -= paid[next_paid][1]
+            next_paid += 1
+        rule = _in_force(rules, start)
         if rule is not None and (start - item.due_on).days > rule.grace_days and unpaid > 0:
             grown = total + unpaid * rule.rate / HUNDRED * (end - start).days
             cap = rule.cap_amount(item.amount)
@@ -69,6 +71,13 @@ def item_penalties(item: DebtItem, rules: Sequence[Rule], dates: Sequence[dateti
         if day >= first:
             earned[index] = totals_at[day + ONE_DAY]
     return earned
+
+
+def _in_force(rules: Sequence[Rule], day: datetime.date) -> Rule | None:
+    for rule in rules:
+        if rule.valid_from <= day and (rule.valid_to is None or day <= rule.valid_to):
+            return rule
+    return None
 
 
 def plot_penalties(debts: PlotDebts, rules: dict[str, list[Rule]], dates: Sequence[datetime.date]) -> list[Decimal]:
