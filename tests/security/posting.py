@@ -48,6 +48,7 @@ WAGTAIL_500 = {
     "admin/snippets/choose/billing/feerate/create/": "the chooser's create view has no form: AttributeError",
     "admin/snippets/choose/billing/expensecategory/create/": "the chooser's create view has no form: AttributeError",
     "admin/snippets/choose/billing/budgetline/create/": "the chooser's create view has no form: AttributeError",
+    "admin/snippets/choose/billing/penaltyrule/create/": "the chooser's create view has no form: AttributeError",
     "admin/failwhale/": "Wagtail's deliberate error page",
 }
 

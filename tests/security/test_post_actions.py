@@ -4,13 +4,16 @@ role is turned away and changes nothing. Hostile ids in the treasurer's actions 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from billing.models import Article, FeeRate, Payment, Reading, Tariff
+from billing.models import Article, FeeRate, Payment, PenaltyRule, Reading, Tariff
 from members.models import SmsMessage
 from members.sms.plan import sms_plan
 from tests.factories import PlotClaimFactory
@@ -75,6 +78,9 @@ def _billing_actions(world) -> list[Action]:
     reading = Reading.objects.filter(meter=world["meter"]).order_by("pk").first()
     tariff = Tariff.objects.order_by("pk").first()
     fee = FeeRate.objects.select_related("article").order_by("pk").first()
+    PenaltyRule.objects.get_or_create(
+        name="Пени по уставу", defaults={"rate": Decimal("0.1"), "valid_from": datetime.date(2020, 1, 1)}
+    )
     return [
         Action(
             "import payments",
@@ -88,6 +94,13 @@ def _billing_actions(world) -> list[Action]:
             "accrue fees",
             "/admin/billing/accrue/",
             {"year": fee.accrue_on.year, "article": fee.article_id, "confirm": "1"},
+            BILLING,
+            "counts",
+        ),
+        Action(
+            "accrue penalties",
+            "/admin/billing/penalties/",
+            {"on": timezone.localdate().isoformat(), "confirm": "1"},
             BILLING,
             "counts",
         ),

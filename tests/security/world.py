@@ -28,6 +28,7 @@ from billing.models import (
     ImportBatch,
     Meter,
     Payment,
+    PenaltyRule,
     Plot,
     Reading,
     Tariff,
@@ -175,6 +176,9 @@ def _section_fills(world) -> list[Fill]:
     tariff, article, fee = Tariff.objects.first(), Article.objects.first(), FeeRate.objects.first()
     category = ExpenseCategory.objects.get_or_create(name="Вывоз мусора")[0]
     budget = BudgetLine.objects.get_or_create(year=2022, category=category, defaults={"amount": 120000})[0]
+    rule = PenaltyRule.objects.get_or_create(
+        name="Пени по уставу", defaults={"rate": Decimal("0.1"), "valid_from": datetime.date(2020, 1, 1)}
+    )[0]
     site, editors = Site.objects.get(is_default_site=True), Group.objects.get(name="Editors")
     task, workflow = Task.objects.order_by("pk").first(), Workflow.objects.order_by("pk").first()
     rules = [
@@ -204,6 +208,7 @@ def _section_fills(world) -> list[Fill]:
         Fill("admin/snippets/choose/billing/feerate/", "pk", str(fee.pk)),
         *_snippet_fills("expensecategory", category.pk),
         *_snippet_fills("budgetline", budget.pk),
+        *_snippet_fills("penaltyrule", rule.pk),
         Fill("admin/documents/chooser/", "pk", str(doc.pk)),
         Fill("admin/images/chooser/", "pk", str(image)),
     ]
