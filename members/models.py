@@ -117,7 +117,8 @@ class PlotClaim(models.Model):
         return f"{self.user} → {self.plot.number} ({self.get_status_display()})"
 
 
-# The SMS outbox lives with the rest of the SMS code; Django finds it through this module.
+# The SMS outbox and the batches of акты сверки live with the rest of their code; Django finds them here.
+from members.reconciliation.models import ReconciliationBatch  # noqa: E402
 from members.sms.models import SmsMessage  # noqa: E402
 
-__all__ = ["PhoneVerification", "PlotClaim", "Profile", "SmsMessage", "User"]
+__all__ = ["PhoneVerification", "PlotClaim", "Profile", "ReconciliationBatch", "SmsMessage", "User"]

@@ -1,5 +1,6 @@
 """django-q2 tasks: they take plain values and call a service."""
 
+from members.reconciliation.batch import reconciliation_batch_run
 from members.services.claims import claim_decision_emails
 from members.sms.sending import monthly_sms_run, sms_outbox_poll, sms_outbox_send
 
@@ -23,3 +24,9 @@ def send_sms_outbox() -> str:
 def notify_claim_decisions(claim_ids: list[int], cabinet_url: str) -> str:
     """Emails after the treasurer confirmed or rejected claims."""
     return f"писем отправлено: {claim_decision_emails(claim_ids=claim_ids, cabinet_url=cabinet_url)}"
+
+
+def make_reconciliation_batch(batch_id: int, base_url: str) -> str:
+    """The board's акты сверки of many plots into one ZIP, a chunk per task, with progress on the batch row."""
+    batch = reconciliation_batch_run(batch_id=batch_id, base_url=base_url)
+    return f"акты сверки, пакет {batch.pk}: {batch.get_status_display()}, готово {batch.done} из {batch.total}"

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from members.admin_views import ClaimsView, can_review_claims
+from members.reconciliation import admin_views as reconciliation
 from members.sms.admin_views import SmsOutboxView, can_view_sms
 
 
@@ -43,3 +44,20 @@ class SmsMenuItem(MenuItem):
 def register_sms_menu_item():
     # in the treasurer's «Бухгалтерия» menu (a hook billing offers; billing does not import members)
     return SmsMenuItem("SMS-рассылка", reverse("members_sms"), icon_name="mail", order=900)
+
+
+class ReconciliationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return reconciliation.can_view_reconciliation(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_reconciliation_admin_urls():
+    # under admin/billing/ and named billing_*: the акт is billing's, its requisites members' (see the module)
+    return reconciliation.admin_urls()
+
+
+@hooks.register("register_billing_menu_item")
+def register_reconciliation_menu_item():
+    item = "Акты сверки"
+    return ReconciliationMenuItem(item, reverse("billing_reconciliation_index"), icon_name="doc-full", order=60)

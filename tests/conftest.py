@@ -6,10 +6,11 @@ from tests.factories import PASSWORD, PlotFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
-    """Uploaded files and uploads awaiting confirmation go to temporary folders; rate-limit
+    """Uploaded files, uploads awaiting confirmation and archives of акты go to temporary folders; rate-limit
     counters start empty."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.IMPORTS_PENDING_DIR = tmp_path / "pending-imports"
+    settings.RECONCILIATION_ARCHIVE_DIR = tmp_path / "reconciliation"
     cache.clear()
     yield
     cache.clear()

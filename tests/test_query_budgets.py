@@ -97,6 +97,7 @@ def test_public_pages_signed_in(client, pages, name, expected, django_assert_num
         ("/cabinet/edit/", 8),
         ("/cabinet/payments/", 8),
         ("/cabinet/electricity/", 8),
+        ("/cabinet/reconciliation/", 6),
         ("/cabinet/phone/", 6),
         ("/cabinet/privacy/", 4),
     ],

@@ -232,6 +232,9 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_ERRORS = env.int("IMPORT_MAX_ERRORS", default=200)
 BANK_ACCOUNTS = env.list("BANK_ACCOUNTS", default=[])  # the partnership's accounts; else the first statement's
 IMPORTS_PENDING_DIR = env.path("IMPORTS_PENDING_DIR", default=BASE_DIR / "private" / "imports")
+# The board's ZIPs of акты сверки (members.reconciliation.batch), written by the worker and handed to
+# the treasurer by a view that checks the permission: outside MEDIA_ROOT too, on a disk web and worker share.
+RECONCILIATION_ARCHIVE_DIR = env.path("RECONCILIATION_ARCHIVE_DIR", default=BASE_DIR / "private" / "reconciliation")
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="СНТ <noreply@localhost>")
@@ -272,6 +275,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # a line per page laid out, at INFO
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -89,6 +89,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Доходы и расходы",
         "Импорт из файла",
         "Тарифы",
+        "Акты сверки",
         "Статьи",
         "Ставки взносов",
         "Категории расходов",

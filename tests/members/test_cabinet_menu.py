@@ -29,6 +29,7 @@ def _menu(html: bytes) -> tuple[bool, list[str]]:
     [
         ("/kabinet/payments/", "Статус моих оплат от 26 апреля 2022"),
         ("/kabinet/electricity/", "Показания моих счетчиков электричества"),
+        ("/kabinet/reconciliation/", "Акт сверки"),
         ("/kabinet/", "269"),
         ("/kabinet/edit/", "Изменить регистрационные данные"),
         ("/uchetnaya-zapis/email/", "Изменить электронную почту или пароль"),

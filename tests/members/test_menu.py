@@ -20,6 +20,7 @@ def test_member_menu_has_every_item_of_the_instruction(member_client):
         'href="/cabinet/payments/"',
         "Показания моих счетчиков электричества",
         'href="/cabinet/electricity/"',
+        'href="/cabinet/reconciliation/">Акт сверки</a>',
         "Изменить регистрационные данные",
         'href="/accounts/email/">Изменить электронную почту или пароль',
         'action="/accounts/logout/"',

@@ -206,6 +206,10 @@ URL_ACCESS = {
     "admin/billing/import/<str:kind>/example.<str:fmt>": BILLING,
     "admin/billing/accrue/": BILLING,
     "admin/billing/penalties/": BILLING,
+    "admin/^billing/reconciliation/$": BILLING,
+    "admin/^billing/reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": BILLING,  # any plot's акт сверки
+    "admin/^billing/reconciliation/batches/(?P<pk>[0-9]{1,9})/$": BILLING,
+    "admin/^billing/reconciliation/batches/(?P<pk>[0-9]{1,9})/archive\\.zip$": BILLING,  # never under /media/
     "admin/claims/": BILLING,
     "admin/sms/": BILLING,
     "admin/login/": NOBODY,
@@ -326,6 +330,9 @@ URL_ACCESS = {
     "cabinet/payments/": CABINET,
     "cabinet/electricity/": CABINET,
     "cabinet/^electricity/export\\.(?P<format>csv|xlsx)$": CABINET,
+    "cabinet/reconciliation/": CABINET,
+    # the member's own plot only: staff have no confirmed claim on plot 777
+    "cabinet/^reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "cabinet/privacy/": CABINET,
     "cabinet/privacy/export.json": CABINET,
     "cabinet/privacy/delete/": (LOGIN, OK, REDIRECT, REDIRECT, REDIRECT),

@@ -4,7 +4,9 @@ route's parameters from these objects."""
 
 import datetime
 import io
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -34,7 +36,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.models import PlotClaim, User
+from members.models import PlotClaim, ReconciliationBatch, User
 from tests.factories import (
     ChargeFactory,
     MeterFactory,
@@ -99,6 +101,7 @@ def build_world() -> dict:
     finance = home.add_child(instance=FinancePage(title="Доходы и расходы", slug="dohody-i-rashody"))
     finance.save_revision().publish()
 
+    batch = _reconciliation_batch()
     image = get_image_model().objects.create(title="Логотип", file=png_file())
     Redirect.objects.create(old_path="/staraya", redirect_link="/")
     return {
@@ -112,7 +115,25 @@ def build_world() -> dict:
         "plot": plot,
         "meter": meter,
         "statement": statement,
+        "reconciliation_batch": batch,
     }
+
+
+def _reconciliation_batch() -> ReconciliationBatch:
+    """A finished batch of акты сверки with its archive in the private folder."""
+    batch = ReconciliationBatch.objects.create(
+        plot_numbers=[SECRET_PLOT],
+        end=datetime.date(2022, 12, 31),
+        total=1,
+        done=1,
+        status=ReconciliationBatch.Status.DONE,
+        file_name="akty-sverki-world.zip",
+    )
+    folder = Path(settings.RECONCILIATION_ARCHIVE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / batch.file_name, "w") as archive:
+        archive.writestr("akt-sverki.pdf", b"%PDF-1.7")
+    return batch
 
 
 def make_other_member() -> User:
@@ -168,6 +189,7 @@ def _parameter_fills(world) -> list[Fill]:
         Fill("", "uidb36", "1"),
         Fill("", "uidb64", "MQ"),
         Fill("", "token", "not-a-token"),
+        Fill("", "number", str(SECRET_PLOT)),
     ]
 
 
@@ -214,6 +236,7 @@ def _section_fills(world) -> list[Fill]:
     ]
     rules.append(Fill("admin/billing/statement/queue/", "pk", str(BankTransaction.objects.get().pk)))
     rules.append(Fill("admin/billing/statement/", "batch_id", str(world["statement"].pk)))
+    rules.append(Fill("admin/^billing/reconciliation/batches/", "pk", str(world["reconciliation_batch"].pk)))
     for model in (Plot, Meter, Reading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
