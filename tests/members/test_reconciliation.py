@@ -91,6 +91,9 @@ def test_a_plot_without_records_has_no_button(member_client, member):
 
 
 def _cells(soup, selector: str) -> list[list[str]]:
+    """The rows' cell texts, without the due-date notes under the articles' names."""
+    for note in soup.select(".article-due"):
+        note.decompose()
     return [[" ".join(c.get_text(" ").split()) for c in row.select("th, td")] for row in soup.select(selector)]
 
 
