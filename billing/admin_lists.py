@@ -11,22 +11,9 @@ from django.db.models import Q
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 
 from billing.models import Article, ExpenseCategory
+from billing.services.debts.items import MONTH_NAMES
 
-MONTHS = [
-    "",
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-]
+MONTHS = ["", *MONTH_NAMES]  # by the month's number
 DAY_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 MONTH_RE = re.compile(r"^(?:(\d{1,2})\.(\d{4})|(\d{4})-(\d{1,2}))$")
 

@@ -110,7 +110,7 @@ class PlotDebts:
             yield from account.items
 
 
-MONTHS = (
+MONTH_NAMES = (
     "январь",
     "февраль",
     "март",
@@ -129,7 +129,7 @@ MONTHS = (
 def period_title(start: datetime.date, end: datetime.date) -> str:
     """«Электроэнергия за май 2022» for a month from the 1st to the 1st, else the dates."""
     if start.day == 1 and end.day == 1 and (end - start).days <= 31 and start.month != end.month:
-        return f"{ELECTRICITY_NAME} за {MONTHS[start.month - 1]} {start.year}"
+        return f"{ELECTRICITY_NAME} за {MONTH_NAMES[start.month - 1]} {start.year}"
     return f"{ELECTRICITY_NAME} с {start:%d.%m.%Y} по {end:%d.%m.%Y}"
 
 
