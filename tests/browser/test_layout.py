@@ -23,6 +23,12 @@ def audit(page) -> list[str]:
     scroll, width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if scroll > width:
         problems.append(f"scrolls sideways: {scroll} > {width}")
+    # a message fading in (Wagtail's «success») is measured half-transparent: let finite animations end
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)"
+        ".map(a => a.finished.catch(() => null)))"
+    )
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         "async () => (await axe.run()).violations"
