@@ -24,6 +24,7 @@ from billing.services.electricity import (
     plot_periods,
 )
 from billing.services.ledger import ArticleBalance, PlotLedger, plot_ledger_from_rows
+from cms.queries import CompiledQuery
 
 STATUS_KINDS = (ImportBatch.Kind.CHARGES, ImportBatch.Kind.PAYMENTS)
 
@@ -106,6 +107,28 @@ class PaymentStatus:
     plots: tuple[PlotStatus, ...]
 
 
+# The cabinet's queries, built and compiled once per process (cms.queries): `ids` is a tuple.
+_status_plots = CompiledQuery(
+    lambda ids: Plot.objects.filter(pk__in=ids).annotate(**DuePolicy.annotations()).order_by("number")
+)
+_status_charges = CompiledQuery(
+    lambda ids: Charge.objects.filter(plot_id__in=ids).select_related("article").order_by()
+)
+_status_payments = CompiledQuery(
+    lambda ids: Payment.objects.filter(plot_id__in=ids).select_related("article").order_by()
+)
+_bill_meters = CompiledQuery(
+    lambda ids: Meter.objects.filter(plot_id__in=ids).select_related("plot").order_by("plot__number", "pk")
+)
+_bill_readings = CompiledQuery(
+    lambda ids: (
+        Reading.objects.filter(meter__plot_id__in=ids)
+        .values_list("meter_id", "taken_on", "day", "night")
+        .order_by("meter_id", "taken_on")
+    )
+)
+
+
 def payment_status(*, plot_ids: Iterable[int], as_of: datetime.date | None | EllipsisType = ...) -> PaymentStatus:
     """The plots (by number) with their balances per article and what of them is overdue today:
     four queries, three when the caller has read the status date (`as_of`) already."""
@@ -114,13 +137,13 @@ def payment_status(*, plot_ids: Iterable[int], as_of: datetime.date | None | Ell
         as_of = payment_status_date()
     if not ids:
         return PaymentStatus(as_of=as_of, plots=())
-    plots = list(Plot.objects.filter(pk__in=ids).annotate(**DuePolicy.annotations()).order_by("number"))
+    plots = list(_status_plots(ids))
     policy = DuePolicy.from_annotated(plots[0]) if plots else DuePolicy()
     today = timezone.localdate()
     charges, payments = defaultdict(list), defaultdict(list)
-    for charge in Charge.objects.filter(plot_id__in=ids).select_related("article").order_by():
+    for charge in _status_charges(ids):
         charges[charge.plot_id].append(charge)
-    for payment in Payment.objects.filter(plot_id__in=ids).select_related("article").order_by():
+    for payment in _status_payments(ids):
         payments[payment.plot_id].append(payment)
     return PaymentStatus(
         as_of=as_of,
@@ -198,17 +221,21 @@ def period_bills(
     ids = _ids(plot_ids)
     if not ids:
         return []
-    meters = list(Meter.objects.filter(plot_id__in=ids).select_related("plot").order_by("plot__number", "pk"))
-    readings = Reading.objects.filter(meter__plot_id__in=ids)
-    if between is not None:
-        readings = readings.filter(taken_on__range=between)
+    meters = list(_bill_meters(ids))
+    if between is None:
+        values = _bill_readings(ids)
+    else:
+        values = (
+            Reading.objects.filter(meter__plot_id__in=ids, taken_on__range=between)
+            .values_list("meter_id", "taken_on", "day", "night")
+            .order_by("meter_id", "taken_on")
+        )
     tariffs = list(Tariff.objects.order_by("valid_from"))
 
     meters_of, readings_of = defaultdict(list), defaultdict(list)
     for meter in meters:
         meters_of[meter.plot_id].append(meter)
     plot_of_meter = {m.pk: m.plot_id for m in meters}
-    values = readings.values_list("meter_id", "taken_on", "day", "night").order_by("meter_id", "taken_on")
     for reading in map(ReadingValues._make, values):
         if reading.meter_id in plot_of_meter:  # not a meter added since the query above
             readings_of[plot_of_meter[reading.meter_id]].append(reading)

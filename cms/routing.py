@@ -22,6 +22,7 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve
 
+from cms.queries import CompiledQuery
 from home.models.restrictions import view_restricted
 from home.models.settings import site_with_settings
 
@@ -35,6 +36,16 @@ def _specific_joins() -> tuple[str, ...]:
         for model in get_page_models()
         if model is not Page and not model._meta.abstract and set(model._meta.parents) == {Page}
     )
+
+
+_pages_on_path = CompiledQuery(
+    lambda root_pk, url_paths, root_path: (
+        Page.objects.filter(Q(pk=root_pk) | Q(url_path__in=url_paths, path__startswith=root_path))
+        .order_by()
+        .select_related(*_specific_joins())
+        .annotate(restricted=view_restricted())
+    )
+)
 
 
 def _specific(page: Page) -> Page:
@@ -85,8 +96,7 @@ def route(request: HttpRequest, path: str) -> RouteResult | None:
     components = [part for part in path.split("/") if part]
     url_paths = [root.url_path + "".join(f"{part}/" for part in components[: i + 1]) for i in range(len(components))]
     found = {}
-    query = Page.objects.filter(Q(pk=root.pk) | Q(url_path__in=url_paths, path__startswith=root.path))
-    for page in query.order_by().select_related(*_specific_joins()).annotate(restricted=view_restricted()):
+    for page in _pages_on_path(root.pk, tuple(url_paths), root.path):
         found[page.url_path] = page
     current = found.get(root.url_path)
     if current is None:

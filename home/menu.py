@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
+from cms.queries import CompiledQuery
 from home import slugs
 from home.models import AnnouncementIndexPage, BoardPage, ContactPage, ContentPage
 
@@ -56,6 +57,15 @@ def _site_root_path(request: HttpRequest) -> str | None:
     return None
 
 
+_menu_pages = CompiledQuery(
+    lambda root_path, depth: (
+        Page.objects.filter(url_path__startswith=root_path, depth=depth, live=True, show_in_menus=True)
+        .order_by("path")
+        .only("id", "title", "slug", "url_path", "content_type_id")
+    )
+)
+
+
 def menu_items(request: HttpRequest) -> list[MenuItem]:
     """The menu for this request's site, computed once per request with one page query."""
     cached = getattr(request, "_snt_menu", None)
@@ -64,16 +74,7 @@ def menu_items(request: HttpRequest) -> list[MenuItem]:
     items: list[MenuItem] = []
     root_path = _site_root_path(request)
     if root_path is not None:
-        children = list(
-            Page.objects.filter(
-                url_path__startswith=root_path,
-                depth=root_path.count("/") + 1,
-                live=True,
-                show_in_menus=True,
-            )
-            .order_by("path")
-            .only("id", "title", "slug", "url_path", "content_type_id")
-        )
+        children = list(_menu_pages(root_path, root_path.count("/") + 1))
         current = request.path
         used: set[int] = set()
         for slot in MENU_SLOTS:

@@ -11,6 +11,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 
 from billing.models import Plot
+from cms.queries import CompiledQuery
 from members.models import PhoneVerification, PlotClaim, Profile
 from members.phones import registry_phone
 from members.sms.gateways import mask_phone
@@ -189,13 +190,22 @@ class CabinetPlots:
         return not self.plot_ids and not self.pending_numbers
 
 
+_cabinet_claims = CompiledQuery(  # every cabinet page's query: built and compiled once (cms.queries)
+    lambda user_id: (
+        PlotClaim.objects.filter(
+            user_id=user_id, status__in=(PlotClaim.Status.CONFIRMED, PlotClaim.Status.PENDING), plot__active=True
+        )
+        .order_by("plot__number")
+        .values_list("status", "plot_id", "plot__number")
+    )
+)
+
+
 def cabinet_plots(*, user: AbstractBaseUser) -> CabinetPlots:
     """One query, whatever the number of plots: the confirmed and the pending claims together."""
     if not user.is_authenticated:
         return CabinetPlots(plot_ids=[], pending_numbers=[])
-    statuses = (PlotClaim.Status.CONFIRMED, PlotClaim.Status.PENDING)
-    claims = PlotClaim.objects.filter(user=user, status__in=statuses, plot__active=True).order_by("plot__number")
-    rows = list(claims.values_list("status", "plot_id", "plot__number"))
+    rows = list(_cabinet_claims(user.pk))
     return CabinetPlots(
         plot_ids=[plot_id for status, plot_id, _ in rows if status == PlotClaim.Status.CONFIRMED],
         pending_numbers=[number for status, _, number in rows if status == PlotClaim.Status.PENDING],

@@ -7,12 +7,25 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.queries import CompiledQuery
 from home.blocks import ContentBlocks
 
 from .announcements import AnnouncementPage
 from .restrictions import view_restricted
 
 LATEST_ANNOUNCEMENTS = 5
+
+
+def _announcements(path: str, depth: int, *, pinned: bool):
+    """The public announcements under the page at `path`, newest first (`descendant_of`, spelled out)."""
+    public = AnnouncementPage.objects.live().filter(~view_restricted(), pinned=pinned)
+    return public.filter(path__startswith=path, depth__gt=depth).order_by("-date", "-pk")
+
+
+_pinned_announcements = CompiledQuery(lambda path, depth: _announcements(path, depth, pinned=True))
+_latest_announcements = CompiledQuery(
+    lambda path, depth: _announcements(path, depth, pinned=False)[:LATEST_ANNOUNCEMENTS]
+)
 
 
 class HomePage(Page):
@@ -38,10 +51,8 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        public = AnnouncementPage.objects.live().filter(~view_restricted())
-        announcements = public.descendant_of(self).order_by("-date", "-pk")
-        context["pinned_announcements"] = list(announcements.filter(pinned=True))
-        context["latest_announcements"] = list(announcements.filter(pinned=False)[:LATEST_ANNOUNCEMENTS])
+        context["pinned_announcements"] = list(_pinned_announcements(self.path, self.depth))
+        context["latest_announcements"] = list(_latest_announcements(self.path, self.depth))
         return context
 
 

@@ -11,6 +11,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
 from wagtail.models.sites import MATCH_DEFAULT, MATCH_HOSTNAME, MATCH_HOSTNAME_DEFAULT, MATCH_HOSTNAME_PORT
 
+from cms.queries import CompiledQuery
 from home.requisites import bank_details_errors
 
 digits = RegexValidator(r"^\d*$", "Только цифры.")
@@ -184,19 +185,23 @@ def _match(site: Site, hostname: str, port: int) -> int:
     return MATCH_DEFAULT
 
 
+_sites_with_settings = CompiledQuery(
+    lambda hostname: (
+        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
+        .order_by()
+        .select_related(*SETTINGS_RELATED)
+        .only(*SETTINGS_ONLY)
+    )
+)
+
+
 def site_with_settings(request: HttpRequest) -> Site | None:
     """`Site.find_for_request` with the site's settings joined: one query where Wagtail and
     `SiteSettings.for_request` make two. Both are kept on the request where Wagtail looks for them.
     Wagtail's own choice among the matching sites (`wagtail.models.sites.get_site_for_hostname`),
     ranked in Python: an SQL `Case` and `ORDER BY` cost Django more to build than the query runs."""
     hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
-    rows = (
-        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
-        .order_by()
-        .select_related(*SETTINGS_RELATED)
-        .only(*SETTINGS_ONLY)
-    )
-    sites = sorted(rows, key=lambda site: _match(site, hostname, port))
+    sites = sorted(_sites_with_settings(hostname), key=lambda site: _match(site, hostname, port))
     matches = [_match(site, hostname, port) for site in sites]
     site = None
     if len(sites) == 1 or (sites and matches[0] in (MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT)):
