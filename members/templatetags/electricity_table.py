@@ -36,6 +36,9 @@ ROW_WITH_COSTS = _READINGS + (
 ROW_WITHOUT_TARIFF = _READINGS + '<td class="num cost" colspan="4" data-label="К оплате">нет тарифа</td>\n</tr>\n'
 
 
+_SEPARATOR = "\x1f"
+
+
 def _cells(row) -> tuple[str, ...]:
     readings = (
         row.plot,
@@ -58,5 +61,10 @@ def electricity_rows(rows) -> SafeString:
     html = []
     for row in rows:
         layout = ROW_WITH_COSTS if row.has_costs else ROW_WITHOUT_TARIFF
-        html.append(layout.format(*map(escape, _cells(row))))
+        # one escape per row, not per cell: the separator is a control character escape() leaves alone
+        cells = _cells(row)
+        escaped = escape(_SEPARATOR.join(cells)).split(_SEPARATOR)
+        if len(escaped) != len(cells):  # a cell holding the separator itself: cell by cell
+            escaped = list(map(escape, cells))
+        html.append(layout.format(*escaped))
     return mark_safe("".join(html))  # noqa: S308  # nosec B308 B703 - every cell escaped above; the layout is ours

@@ -1,5 +1,6 @@
 """The cabinet's money pages are read models rendered by templates: ready rows, no markup in views."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from bs4 import BeautifulSoup
 from billing.selectors import ElectricityLine
 from billing.services.electricity import PeriodCost, PlotPeriod
 from members.cabinet_pages import ElectricityRow, electricity_page
+from members.templatetags.electricity_table import electricity_rows as rows_tag
 from tests.members.cabinet_data import build_seed
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,14 @@ def test_the_page_read_model_holds_what_the_template_shows(member):
     assert [row.plot for period in page.periods for row in period.rows] == ["269", "270"] * 2
     assert page.codes == []  # no bank details: no QR code
     assert [chart.plot_number for chart in page.charts] == [269, 270]
+
+
+@pytest.mark.parametrize("hostile", ["<b>1</b>", "1\x1f<i>2", "\x1f\x1f&"])
+def test_the_rows_tag_escapes_every_cell_whatever_it_holds(hostile):
+    """The tag escapes a row at once; a cell holding its separator still lands in its own cell."""
+    row = ElectricityRow.from_line(_line())
+    html = rows_tag([dataclasses.replace(row, plot=hostile, two_zone="<script>")])
+    cells = BeautifulSoup(html, "html.parser").find_all(["th", "td"])
+    assert len(cells) == 14
+    assert (cells[0].get_text(), cells[-1].get_text()) == (hostile, "<script>")
+    assert "<b>" not in html and "<script>" not in html and "<i>" not in html
