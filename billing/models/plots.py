@@ -53,12 +53,21 @@ class Meter(models.Model):
 
 
 class Reading(models.Model):
-    """A meter reading, normally on the 1st of the month; two consecutive readings make a period."""
+    """A meter reading, normally on the 1st of the month; two consecutive readings make a period.
+    `source` says where it came from: the cabinet, the SMS and the exports mark an estimate and a
+    member's own reading as such."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "загружено из файла"
+        MEMBER = "member", "передано садоводом"
+        ESTIMATE = "estimate", "расчётное"
+        MANUAL = "manual", "введено казначеем"
 
     meter = models.ForeignKey(Meter, verbose_name="счётчик", on_delete=models.CASCADE, related_name="readings")
     taken_on = models.DateField("дата")
     day = models.PositiveIntegerField("день, кВт·ч")
     night = models.PositiveIntegerField("ночь, кВт·ч", default=0)
+    source = models.CharField("источник", max_length=10, choices=Source.choices, default=Source.IMPORT)
     batch = batch_field(related_name="readings")
 
     class Meta:
