@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from billing.forms import DebtorsForm
-from billing.services.debts.debtors import DebtorsReport, debtors
+from billing.services.debts.debtors import DebtorsReport, debtors, with_last_payments
 from billing.services.debts.loading import load_articles
 from billing.services.imports import csv_safe
 
@@ -41,7 +41,7 @@ def debtors_dataset(report: DebtorsReport) -> tablib.Dataset:
     """Every row: numbers and dates as such (the spreadsheet sums and sorts them), text cells that
     no spreadsheet runs as a formula, and the total as the last line."""
     data = tablib.Dataset(headers=HEADERS)
-    for row in report.rows:
+    for row in with_last_payments(report.rows, report.query.on):
         data.append(
             [
                 row.number,
@@ -87,5 +87,6 @@ class DebtorsView(WagtailAdminTemplateMixin, TemplateView):
             response["Cache-Control"] = "private, no-store"
             return response
         page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("p"))
-        context = self.get_context_data(form=form, report=report, page=page, today=today)
+        rows = with_last_payments(page.object_list, report.query.on)
+        context = self.get_context_data(form=form, report=report, page=page, rows=rows, today=today)
         return self.render_to_response(context)

@@ -3,6 +3,7 @@ input, who may open the page, the XLSX read back, and a fixed number of queries 
 
 import datetime
 import io
+import random
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -13,8 +14,9 @@ from django.urls import reverse
 
 from billing.debtor_views import ROWS_PER_PAGE
 from billing.models import Article
-from billing.services.debts.debtors import BY_NUMBER, DebtorsQuery, debtors
+from billing.services.debts.debtors import BY_NUMBER, DebtorsQuery, debtors, with_last_payments
 from billing.services.debts.items import ELECTRICITY
+from billing.services.debts.loading import load_debts
 from tests.factories import (
     ArticleFactory,
     ChargeFactory,
@@ -88,14 +90,16 @@ def test_amounts_to_the_kopeck_largest_plot_first(history):
     ]
     assert report.total == Decimal("14821.45") and report.plots == 3
     assert [r.first_of_plot for r in report.rows] == [True, True, False, True]
-    ivanov = report.rows[1]
+    assert report.rows[1].last_paid_on is None  # the report's rows; the page adds the last payments
+    rows = with_last_payments(report.rows, ON)
+    ivanov = rows[1]
     assert (ivanov.owner, ivanov.last_paid_on, ivanov.last_paid) == (
         "Иванов Иван Иванович",
         D(2022, 6, 20),
         Decimal("1200.00"),
     )
-    assert (report.rows[3].last_paid_on, report.rows[3].last_paid) == (None, None)
-    assert report.rows[0].last_paid_on is None  # the 15 August payment is after the date
+    assert (rows[3].last_paid_on, rows[3].last_paid) == (None, None)
+    assert rows[0].last_paid_on is None  # the 15 August payment is after the date
 
 
 def test_later_dates_count_later_payments_and_new_due_dates(history):
@@ -106,7 +110,7 @@ def test_later_dates_count_later_payments_and_new_due_dates(history):
         (269, "Целевой взнос 2022", Decimal("1500.00"), 9),
         (270, "Вывоз мусора", Decimal("500.00"), 102),
     ]
-    assert report.rows[0].last_paid_on == D(2022, 6, 20)
+    assert with_last_payments(report.rows, D(2022, 9, 10))[0].last_paid_on == D(2022, 6, 20)
     # the due day itself is not late; the day after is the first day
     assert debtors(DebtorsQuery(on=D(2022, 7, 1))).total == Decimal("3121.45") + Decimal("500.00")
     assert [r.days for r in debtors(DebtorsQuery(on=D(2022, 7, 2), account=history["membership"].pk)).rows] == [1, 1]
@@ -246,9 +250,9 @@ def build_plots(count: int, start: int) -> None:
         ReadingFactory(meter=meter, taken_on=D(2022, 6, 1), day=200 + number, night=20)
 
 
-SELECTOR_QUERIES = 7  # plots, due settings, charges, payments, meters, readings, tariffs (+ articles)
-PAGE_QUERIES = 18  # the admin's own (session, user, permissions, locale…) and the report's eight
-XLSX_QUERIES = 13  # the file: no admin page around it
+SELECTOR_QUERIES = 7  # due settings, plots, overdue articles, electricity payments, meters, readings, tariffs
+PAGE_QUERIES = 19  # the admin's own (session, user, permissions, locale…), the report's 8, last payments
+XLSX_QUERIES = 14  # the file: no admin page around it
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -258,6 +262,8 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_plots(treasurer_client
     with django_assert_num_queries(SELECTOR_QUERIES + 1):  # + articles, as the page passes them in
         report = debtors(DebtorsQuery(on=ON))
     assert report.plots == count and len(report.rows) == 2 * count
+    with django_assert_num_queries(1):
+        assert all(row.last_paid_on == D(2022, 6, 20) for row in with_last_payments(report.rows, ON))
     treasurer_client.get(URL)  # the session and the user are cached from here on
     with django_assert_num_queries(PAGE_QUERIES):
         response = treasurer_client.get(URL, {"on": "2022-08-01"})
@@ -265,3 +271,56 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_plots(treasurer_client
     with django_assert_num_queries(XLSX_QUERIES):
         xlsx = treasurer_client.get(URL, {"on": "2022-08-01", "format": "xlsx"})
     assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.max_row == 2 * count + 2
+
+
+def random_history(seed: int) -> None:
+    """Plots with every kind of article, charges and payments at random dates, negative and zero
+    charges (corrections), payments beyond the debt, electricity both by readings and by charges."""
+    rng = random.Random(seed)
+    TariffFactory(valid_from=D(2020, 1, 1))
+    articles = [
+        ArticleFactory(name="Членские 2021", kind=Article.Kind.MEMBERSHIP, year=2021),
+        ArticleFactory(name="Членские 2022", kind=Article.Kind.MEMBERSHIP, year=2022),
+        ArticleFactory(name="Целевой", kind=Article.Kind.TARGET, year=2022, due_on=D(2022, 3, 15)),
+        ArticleFactory(name="Целевой без года", kind=Article.Kind.TARGET),
+        ArticleFactory(name="Прочее", kind=Article.Kind.OTHER),
+        ArticleFactory(name="Пени", kind=Article.Kind.PENALTY),
+    ]
+    power = ArticleFactory(name="Электроэнергия", kind=Article.Kind.ELECTRICITY)
+    days = [D(2021, 1, 1) + datetime.timedelta(days=n) for n in range(0, 730, 7)]
+    for number in range(1, 26):
+        plot = PlotFactory(number=number)
+        charged = set()
+        for _ in range(rng.randint(0, 8)):
+            amount = Decimal(rng.choice([rng.randint(1, 900000), 0, -rng.randint(1, 50000)])) / 100
+            article = rng.choice([*articles, power] if number % 5 == 0 else articles)
+            day = rng.choice(days)
+            if (article.pk, day) not in charged:  # one charge of an article a day
+                charged.add((article.pk, day))
+                ChargeFactory(plot=plot, article=article, amount=amount, accrued_on=day)
+        for _ in range(rng.randint(0, 8)):
+            amount = Decimal(rng.randint(1, 600000)) / 100
+            PaymentFactory(plot=plot, article=rng.choice([*articles, power]), amount=amount, paid_on=rng.choice(days))
+        if number % 3 == 0:
+            meter = MeterFactory(plot=plot)
+            for month in range(rng.randint(2, 6)):
+                ReadingFactory(meter=meter, taken_on=D(2022, month + 1, 1), day=100 * month + number, night=10 * month)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_database_arithmetic_is_the_cabinets(seed):
+    """The report's query gives what `Account.overdue` and `overdue_since` give, item by item."""
+    random_history(seed)
+    debts, checked = load_debts(), set()
+    for on in (D(2021, 6, 1), D(2022, 1, 1), D(2022, 7, 2), D(2022, 12, 31), D(2023, 6, 1)):
+        expected = {
+            (plot_id, key): (account.overdue(on), account.overdue_since(on))
+            for plot_id, plot in debts.items()
+            for key, account in plot.accounts.items()
+            if account.overdue(on) > 0
+        }
+        report = debtors(DebtorsQuery(on=on))
+        assert {(r.plot_id, r.account): (r.overdue, r.since) for r in report.rows} == expected
+        checked |= {key for _, key in expected}
+    power = Article.objects.get(name="Электроэнергия").pk
+    assert {ELECTRICITY, power} <= checked and len(checked) >= 6  # periods by readings, and charges of the article

@@ -12,17 +12,23 @@ paid after the date `on` does not count. Definitions:
   sum of that day's payments (the bank splits one transfer over articles);
 - plot total: the sum of the plot's rows that the filters leave.
 
-Eight queries whatever the number of plots (plots, articles, due settings, charges, payments,
-and the electricity bills' meters, readings and tariffs); the view adds none per row."""
+The overdue amounts of the articles come from one query (`overdue.charge_accounts`); the
+electricity periods are billed from the readings in Python. Eight queries whatever the number of
+plots (articles, due settings, plots, the overdue articles, the electricity payments, and the
+bills' meters, readings and tariffs: none when no plot has a meter), and one for the last payments
+of the rows shown."""
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from billing.models import Plot
-from billing.services.debts.items import ZERO, ArticleInfo, PaymentRow, plot_debts
-from billing.services.debts.loading import load_articles, load_bills, load_rows
+from django.db.models import Exists, OuterRef, Subquery, Sum
+
+from billing.models import Meter, Payment, Plot
+from billing.services.debts.items import ELECTRICITY, ELECTRICITY_NAME, ZERO, ArticleInfo
+from billing.services.debts.loading import load_articles, load_bills
+from billing.services.debts.overdue import Overdue, charge_accounts, electricity_accounts, electricity_payments
 from billing.services.debts.policy import DuePolicy
 
 BY_AMOUNT = "amount"
@@ -40,8 +46,9 @@ class DebtorsQuery:
     order: str = BY_AMOUNT
 
 
-@dataclass(frozen=True, slots=True)
-class DebtorRow:
+class DebtorRow(NamedTuple):
+    """A row of the report (a tuple: thirty thousand of them are made per request)."""
+
     plot_id: int
     number: int
     owner: str
@@ -50,10 +57,10 @@ class DebtorRow:
     overdue: Decimal
     since: datetime.date  # the first late day of the oldest unpaid item
     days: int
-    last_paid_on: datetime.date | None
-    last_paid: Decimal | None
     plot_total: Decimal
     first_of_plot: bool  # the plot's first row: the table shows the plot's cells once
+    last_paid_on: datetime.date | None = None  # filled by `with_last_payments`
+    last_paid: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +71,26 @@ class DebtorsReport:
     plots: int
 
 
-def last_payment(payments: Iterable[PaymentRow], on: datetime.date) -> tuple[datetime.date | None, Decimal | None]:
-    """The latest day on or before `on` with a payment, and that day's sum."""
-    last, amount = None, ZERO
-    for row in payments:
-        if row.paid_on > on:
-            continue
-        if last is None or row.paid_on > last:
-            last, amount = row.paid_on, row.amount
-        elif row.paid_on == last:
-            amount += row.amount
-    return last, (amount if last is not None else None)
+def with_last_payments(rows: list[DebtorRow], on: datetime.date) -> list[DebtorRow]:
+    """The rows with their plot's last payment up to `on` (any article; the sum of that day's
+    payments, as the bank splits one transfer over articles): one query for any number of rows."""
+    ids = {row.plot_id for row in rows}
+    if not ids:
+        return list(rows)
+    up_to = Payment.objects.filter(paid_on__lte=on)
+    latest = up_to.filter(plot_id=OuterRef("plot_id")).order_by("-paid_on").values("paid_on")[:1]
+    days = (
+        up_to.filter(plot_id__in=ids, paid_on=Subquery(latest))
+        .order_by()
+        .values("plot_id", "paid_on")
+        .annotate(total=Sum("amount"))
+        .values_list("plot_id", "paid_on", "total")
+    )
+    last = {plot_id: (day, total) for plot_id, day, total in days}
+    return [
+        row._replace(last_paid_on=last[row.plot_id][0], last_paid=last[row.plot_id][1]) if row.plot_id in last else row
+        for row in rows
+    ]
 
 
 def debtors(query: DebtorsQuery, *, articles: dict[int, ArticleInfo] | None = None) -> DebtorsReport:
@@ -83,64 +99,49 @@ def debtors(query: DebtorsQuery, *, articles: dict[int, ArticleInfo] | None = No
     on = query.on
     policy = DuePolicy.current()
     articles = load_articles() if articles is None else articles
-    plots = list(Plot.objects.order_by("number").values_list("pk", "number", "owner_name"))
-    charges, payments = load_rows(None)
-    bills = load_bills([pk for pk, _, _ in plots])
+    metered = Exists(Meter.objects.filter(plot_id=OuterRef("pk")))
+    rows = Plot.objects.order_by().annotate(metered=metered).values_list("pk", "number", "owner_name", "metered")
+    plots, with_meters = {}, []
+    for pk, number, owner, has_meter in rows:
+        plots[pk] = (number, owner)
+        if has_meter:
+            with_meters.append(pk)
+    only = None if query.account is None else ({query.account} if query.account != ELECTRICITY else set())
+    found = charge_accounts(on=on, articles=articles, policy=policy, article_ids=only)
+    bills = load_bills(with_meters)  # the meters' plots only: a shorter list to send
+    paid = electricity_payments(on)
+    if query.account in (None, ELECTRICITY):
+        found += electricity_accounts(on=on, articles=articles, policy=policy, bills=bills, payments=paid)
 
-    groups: list[tuple[Decimal, int, int, str, list[tuple]]] = []
-    for plot_id, number, owner in plots:
-        if plot_id not in charges and plot_id not in bills:
-            continue  # nothing was ever charged: nothing can be overdue
-        debts = plot_debts(
-            plot_id=plot_id,
-            articles=articles,
-            charges=charges[plot_id],
-            payments=payments.get(plot_id, ()),
-            bills=bills.get(plot_id, ()),
-            policy=policy,
-        )
-        found = []
-        for key, account in debts.accounts.items():
-            if query.account is not None and key != query.account:
-                continue
-            overdue = account.overdue(on)
-            if overdue <= 0 or overdue < query.min_amount:
-                continue
-            since = account.overdue_since(on)
-            days = (on - since).days + 1
-            if days < query.min_days:
-                continue
-            found.append((account, overdue, since, days))
-        if found:
-            groups.append((sum((item[1] for item in found), ZERO), number, plot_id, owner, found))
-
+    by_plot: dict[int, list[tuple[Overdue, int]]] = {}
+    min_amount, min_days = query.min_amount, query.min_days
+    for item in found:
+        days = (on - item.since).days + 1
+        if item.overdue >= min_amount and days >= min_days:
+            by_plot.setdefault(item.plot_id, []).append((item, days))
+    totals = {plot_id: sum([item.overdue for item, _ in items], ZERO) for plot_id, items in by_plot.items()}
     if query.order == BY_NUMBER:
-        groups.sort(key=lambda group: group[1])
+        order = sorted(by_plot, key=lambda plot_id: plots[plot_id][0])
     else:
-        groups.sort(key=lambda group: (-group[0], group[1]))
+        order = sorted(by_plot, key=lambda plot_id: (-totals[plot_id], plots[plot_id][0]))
+
+    names = {pk: info.name for pk, info in articles.items()} | {ELECTRICITY: ELECTRICITY_NAME}
+    places = {pk: (info.sort_order, info.name) for pk, info in articles.items()} | {ELECTRICITY: (-1, "")}
     rows = []
-    for plot_total, number, plot_id, owner, accounts in groups:
-        if query.order == BY_NUMBER:
-            accounts.sort(key=lambda item: (item[0].sort_order, item[0].name))
-        else:
-            accounts.sort(key=lambda item: (-item[1], item[0].sort_order, item[0].name))
-        last_on, last_amount = last_payment(payments.get(plot_id, ()), on)
-        for index, (account, overdue, since, days) in enumerate(accounts):
-            rows.append(
-                DebtorRow(
-                    plot_id=plot_id,
-                    number=number,
-                    owner=owner,
-                    account=account.key,
-                    article=account.name,
-                    overdue=overdue,
-                    since=since,
-                    days=days,
-                    last_paid_on=last_on,
-                    last_paid=last_amount,
-                    plot_total=plot_total,
-                    first_of_plot=index == 0,
-                )
+    for plot_id in order:
+        number, owner = plots[plot_id]
+        items, total = by_plot[plot_id], totals[plot_id]
+        if len(items) > 1:
+            if query.order == BY_NUMBER:
+                items.sort(key=lambda pair: places[pair[0].account])
+            else:
+                items.sort(key=lambda pair: (-pair[0].overdue, places[pair[0].account]))
+        first = True
+        for item, days in items:
+            account = item.account
+            row = DebtorRow(
+                plot_id, number, owner, account, names[account], item.overdue, item.since, days, total, first
             )
-    total = sum((group[0] for group in groups), ZERO)
-    return DebtorsReport(query=query, rows=rows, total=total, plots=len(groups))
+            rows.append(row)
+            first = False
+    return DebtorsReport(query=query, rows=rows, total=sum(totals.values(), ZERO), plots=len(order))
