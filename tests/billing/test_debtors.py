@@ -216,7 +216,8 @@ def test_xlsx_has_numbers_dates_and_safe_text(treasurer_client, history):
         1200,
         7121.45,
     )
-    assert rows[3][3] == 3121.45 and sheet["D4"].data_type == "n"
+    assert rows[3][3] == 3121.45 and sheet["D4"].data_type == "n" and sheet["D4"].number_format == "#,##0.00"
+    assert sheet["E3"].is_date and sheet["E3"].number_format == "DD.MM.YYYY"
     evil = sheet["B5"]
     assert evil.value == "'" + EVIL_OWNER and evil.data_type == "s"
     assert rows[-1][0] == "Итого: участков 3" and rows[-1][3] == 14821.45
