@@ -137,6 +137,11 @@ def _not_ascii(value: str) -> bool:
     return any(ch.isdigit() and not ch.isascii() for ch in value)
 
 
+def _article_label(info: ArticleInfo) -> str:
+    """An electricity article is listed apart from the periods billed by readings: its own charges."""
+    return f"{info.name} (начисления)" if info.kind == Article.Kind.ELECTRICITY else info.name
+
+
 class DebtorsForm(forms.Form):
     """The debtors report's filters, all optional (a GET form: an empty one shows every debtor
     today). `query()` is the DebtorsQuery of the valid form."""
@@ -178,8 +183,8 @@ class DebtorsForm(forms.Form):
         listed = sorted(articles.values(), key=lambda info: (info.sort_order, info.name, info.pk))
         self.fields["article"].choices = [
             ("", "Все статьи"),
-            (ELECTRICITY, ELECTRICITY_NAME),
-            *((str(info.pk), info.name) for info in listed),
+            (ELECTRICITY, f"{ELECTRICITY_NAME} по показаниям"),
+            *((str(info.pk), _article_label(info)) for info in listed),
         ]
 
     def clean_on(self) -> date:

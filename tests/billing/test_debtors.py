@@ -146,6 +146,8 @@ def test_the_page_shows_rows_totals_and_the_act_links(treasurer_client, history)
 
 def test_the_page_filters_and_the_empty_state(treasurer_client, history):
     html = treasurer_client.get(URL, {"on": "2022-08-01", "article": ELECTRICITY}).content.decode()
+    assert '<option value="electricity" selected>Электроэнергия по показаниям</option>' in html
+    assert f'<option value="{history["power"].pk}">Электроэнергия (начисления)</option>' in html
     assert 'data-plot="269"' in html and 'data-plot="270"' not in html
     html = treasurer_client.get(URL, {"on": "2022-08-01", "min_amount": "1 000,50", "min_days": "60"}).content.decode()
     assert "Должников с такими условиями нет" in html
