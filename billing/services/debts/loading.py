@@ -27,32 +27,22 @@ def load_bills(plot_ids: list[int]) -> dict[int, list[BillRow]]:
     return bills
 
 
-def load_rows(
-    plot_ids: list[int] | None,
-) -> tuple[dict[int, list[ChargeRow]], dict[int, list[PaymentRow]]]:
-    """The plots' charges and payments as plain rows by plot (`None`: every plot's): two queries."""
+def load_debts(*, plot_ids: Iterable[int] | None = None, policy: DuePolicy | None = None) -> dict[int, PlotDebts]:
+    """Every plot's debts (`plot_ids=None`: all plots): seven queries whatever their number."""
+    policy = policy or DuePolicy.current()
+    articles = load_articles()
     charges_qs, payments_qs = Charge.objects.order_by(), Payment.objects.order_by()
-    if plot_ids is not None:
-        charges_qs, payments_qs = charges_qs.filter(plot_id__in=plot_ids), payments_qs.filter(plot_id__in=plot_ids)
+    if plot_ids is None:
+        ids = list(Plot.objects.order_by().values_list("pk", flat=True))
+    else:
+        ids = sorted({int(pk) for pk in plot_ids})
+        charges_qs, payments_qs = charges_qs.filter(plot_id__in=ids), payments_qs.filter(plot_id__in=ids)
     charges: dict[int, list[ChargeRow]] = defaultdict(list)
     for row in charges_qs.values_list("plot_id", "article_id", "accrued_on", "amount"):
         charges[row[0]].append(ChargeRow(*row))
     payments: dict[int, list[PaymentRow]] = defaultdict(list)
     for row in payments_qs.values_list("plot_id", "article_id", "paid_on", "amount", "document"):
         payments[row[0]].append(PaymentRow(*row))
-    return charges, payments
-
-
-def load_debts(*, plot_ids: Iterable[int] | None = None, policy: DuePolicy | None = None) -> dict[int, PlotDebts]:
-    """Every plot's debts (`plot_ids=None`: all plots): seven queries whatever their number."""
-    policy = policy or DuePolicy.current()
-    articles = load_articles()
-    if plot_ids is None:
-        ids = list(Plot.objects.order_by().values_list("pk", flat=True))
-        charges, payments = load_rows(None)
-    else:
-        ids = sorted({int(pk) for pk in plot_ids})
-        charges, payments = load_rows(ids)
     bills = load_bills(ids)
     return {
         plot_id: plot_debts(
