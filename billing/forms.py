@@ -1,6 +1,9 @@
-"""Forms of the treasurer's admin: the import upload, the fee and the penalty accruals."""
+"""Forms of the treasurer's admin: the import upload, the fee and the penalty accruals, the
+debtors report's filters."""
 
+import re
 from datetime import date
+from decimal import Decimal
 from pathlib import PurePath
 
 from django import forms
@@ -12,6 +15,8 @@ from wagtail.admin.widgets import AdminDateInput
 
 from billing.models import Article, Meter
 from billing.services.debts.accrual import accrual_refusal
+from billing.services.debts.debtors import BY_AMOUNT, BY_NUMBER, DebtorsQuery
+from billing.services.debts.items import ELECTRICITY, ELECTRICITY_NAME, ArticleInfo
 from billing.services.imports.registry import importer_for
 
 
@@ -114,3 +119,122 @@ class AccruePenaltiesForm(forms.Form):
         if refusal:
             raise forms.ValidationError(refusal)
         return on
+
+
+AMOUNT = re.compile(r"[0-9]{1,10}(?:[.,][0-9]{1,2})?")
+DAYS = re.compile(r"[0-9]{1,5}")
+SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+EARLIEST = date(2000, 1, 1)
+MAX_DAYS = 36_500
+
+
+def _typed(value: str) -> str:
+    """What was typed, without the spaces a thousands separator puts in («1 000»)."""
+    return SPACES.sub("", value or "")
+
+
+def _not_ascii(value: str) -> bool:
+    return any(ch.isdigit() and not ch.isascii() for ch in value)
+
+
+def _article_label(info: ArticleInfo) -> str:
+    """An electricity article is listed apart from the periods billed by readings: its own charges."""
+    return f"{info.name} (начисления)" if info.kind == Article.Kind.ELECTRICITY else info.name
+
+
+class DebtorsForm(forms.Form):
+    """The debtors report's filters, all optional (a GET form: an empty one shows every debtor
+    today). `query()` is the DebtorsQuery of the valid form."""
+
+    on = forms.DateField(
+        label="На дату",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text="Пусто — сегодня. Платежи после этой даты не учитываются.",
+        error_messages={"invalid": "Введите дату в виде ДД.ММ.ГГГГ, например 01.07.2022."},
+    )
+    article = forms.ChoiceField(
+        label="Статья",
+        required=False,
+        error_messages={"invalid_choice": "Выберите статью из списка."},
+    )
+    min_amount = forms.CharField(
+        label="Сумма долга от, ₽",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0"}),
+    )
+    min_days = forms.CharField(
+        label="Дней просрочки от",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "0"}),
+    )
+    order = forms.ChoiceField(
+        label="Порядок",
+        required=False,
+        choices=[(BY_AMOUNT, "По сумме долга"), (BY_NUMBER, "По номеру участка")],
+        error_messages={"invalid_choice": "Выберите порядок из списка."},
+    )
+
+    def __init__(self, *args, articles: dict[int, ArticleInfo], today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["on"].widget.attrs["max"] = today.isoformat()
+        listed = sorted(articles.values(), key=lambda info: (info.sort_order, info.name, info.pk))
+        self.fields["article"].choices = [
+            ("", "Все статьи"),
+            (ELECTRICITY, f"{ELECTRICITY_NAME} по показаниям"),
+            *((str(info.pk), _article_label(info)) for info in listed),
+        ]
+
+    def clean_on(self) -> date:
+        on = self.cleaned_data["on"]
+        if _not_ascii(self.data.get("on", "")):  # strptime reads «٢٠٢٢» as a year
+            raise forms.ValidationError("Введите дату обычными цифрами 0–9.")
+        if on is None:
+            return self.today
+        if on > self.today:
+            raise forms.ValidationError("Дата ещё не наступила: выберите сегодняшнюю или более раннюю.")
+        if on < EARLIEST:
+            raise forms.ValidationError(f"Выберите дату не раньше {EARLIEST:%d.%m.%Y}.")
+        return on
+
+    def clean_article(self) -> int | str | None:
+        value = self.cleaned_data["article"]
+        if not value:
+            return None
+        return value if value == ELECTRICITY else int(value)
+
+    def clean_min_amount(self) -> Decimal:
+        typed = _typed(self.cleaned_data["min_amount"])
+        if not typed:
+            return Decimal("0.00")
+        if _not_ascii(typed):
+            raise forms.ValidationError("Введите сумму обычными цифрами 0–9, например 1000 или 1000,50.")
+        if AMOUNT.fullmatch(typed) is None:
+            if re.fullmatch(r"[0-9]{11,}(?:[.,][0-9]*)?", typed):
+                raise forms.ValidationError("Слишком большая сумма: не больше 9 999 999 999,99 ₽.")
+            raise forms.ValidationError("Введите сумму в рублях, например 1000 или 1000,50.")
+        return Decimal(typed.replace(",", "."))
+
+    def clean_min_days(self) -> int:
+        typed = _typed(self.cleaned_data["min_days"])
+        if not typed:
+            return 0
+        if _not_ascii(typed):
+            raise forms.ValidationError("Введите число дней обычными цифрами 0–9.")
+        if not typed.isascii() or not typed.isdigit():
+            raise forms.ValidationError("Введите целое число дней, например 30.")
+        if DAYS.fullmatch(typed) is None or int(typed) > MAX_DAYS:
+            raise forms.ValidationError(f"Не больше {MAX_DAYS:,} дней.".replace(",", "\u00a0"))
+        return int(typed)
+
+    def query(self) -> DebtorsQuery:
+        data = self.cleaned_data
+        return DebtorsQuery(
+            on=data["on"],
+            account=data["article"],
+            min_amount=data["min_amount"],
+            min_days=data["min_days"],
+            order=data["order"] or BY_AMOUNT,
+        )

@@ -1,5 +1,6 @@
 """The treasurer's «Бухгалтерия» menu: modeladmin lists, tariff/article/fee-rate snippets,
-the import pages and the fee accrual action. Only people with billing permissions see it."""
+the import pages, the fee and penalty accruals and the debtors report. Only people with billing
+permissions see it."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -7,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
-from billing import admin_views, penalty_views, statement_views
+from billing import admin_views, debtor_views, penalty_views, statement_views
 from billing.admin_views import IMPORT_PERMISSION
 from billing.modeladmins import BILLING_MENU_HOOK, BillingGroup
 from billing.snippets import (
@@ -69,6 +70,16 @@ def register_penalties_menu_item():
     return PenaltiesMenuItem("Начислить пени", reverse("billing_accrue_penalties"), icon_name="warning", order=66)
 
 
+class DebtorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return debtor_views.can_view_debtors(request.user)
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_debtors_menu_item():
+    return DebtorsMenuItem("Должники", reverse("billing_debtors"), icon_name="warning", order=67)
+
+
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
     return [
@@ -86,6 +97,7 @@ def register_billing_admin_urls():
         ),
         path("billing/accrue/", admin_views.AccrueFeesView.as_view(), name="billing_accrue"),
         path("billing/penalties/", penalty_views.AccruePenaltiesView.as_view(), name="billing_accrue_penalties"),
+        path("billing/debtors/", debtor_views.DebtorsView.as_view(), name="billing_debtors"),
         path("billing/finance/", statement_views.FinanceReportView.as_view(), name="billing_finance_report"),
         path("billing/statement/queue/", statement_views.QueueView.as_view(), name="billing_statement_queue"),
         path(

@@ -96,6 +96,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Смета",
         "Правила начисления пеней",
         "Начислить пени",
+        "Должники",
         "SMS-рассылка",
     ]
 

@@ -206,6 +206,7 @@ URL_ACCESS = {
     "admin/billing/import/<str:kind>/example.<str:fmt>": BILLING,
     "admin/billing/accrue/": BILLING,
     "admin/billing/penalties/": BILLING,
+    "admin/billing/debtors/": BILLING,
     "admin/^billing/reconciliation/$": BILLING,
     "admin/^billing/reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": BILLING,  # any plot's акт сверки
     "admin/^billing/reconciliation/batches/(?P<pk>[0-9]{1,9})/$": BILLING,

@@ -60,6 +60,20 @@ class DuePolicy:
                 due_on = accrued_on + datetime.timedelta(days=self.other_days)
         return max(due_on, accrued_on)
 
+    def late_if_accrued_before(
+        self, *, kind: str, year: int | None, due_on: datetime.date | None, on: datetime.date
+    ) -> datetime.date | None:
+        """A charge of this article is overdue on `on` (its `for_charge` date is before `on`)
+        exactly when it was accrued before the day returned; None: no charge of it is. Lets a query
+        pick the overdue charges of every article with one comparison each."""
+        if due_on is None and kind in FEE_KINDS and year:
+            due_on = datetime.date(year, self.fee_month, self.fee_day)
+        if due_on is not None:  # max(due_on, accrued_on) < on
+            return on if due_on < on else None
+        if kind == Article.Kind.PENALTY:  # due when charged
+            return on
+        return on - datetime.timedelta(days=self.other_days)  # accrued_on + other_days < on
+
     def for_period(self, end: datetime.date) -> datetime.date:
         """Electricity of a period is paid by the due day of the month after the one it ends in
         (readings of 1 June close May: due 5 June; readings of 15 June: due 5 July)."""
