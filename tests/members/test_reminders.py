@@ -9,6 +9,7 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -451,3 +452,51 @@ def test_only_the_treasurer_sees_and_sends(client, debtor, editor, treasurer):
     assert client.get(index).status_code == HTTPStatus.OK
     assert client.get(reverse("members_reminder_round", args=[999])).status_code == HTTPStatus.NOT_FOUND
     assert "Напоминания должникам" in menu_labels(treasurer)["Бухгалтерия"]
+
+
+def test_the_outbox_screen_marks_the_reminders(client, treasurer, debtor):
+    send_round()
+    client.force_login(treasurer)
+    page = client.get(reverse("members_sms"), {"period": "2022-06"}).content.decode()
+    assert SMS_269 in page
+    assert "напоминание о долге" in page
+
+
+# --- the management command ----------------------------------------------------------------------
+
+
+def test_the_command_dry_run_writes_nothing_and_the_run_sends(debtor, capsys):
+    call_command("send_debt_reminders", "--on", "2022-06-01", "--dry-run")
+    out = capsys.readouterr().out
+    assert "участок 269, 269, SMS: 7200.00 ₽" in out
+    assert "Пробный запуск, ничего не отправлено. Напоминаний 2: SMS 1, писем 1." in out
+    assert (ReminderRound.objects.count(), SmsMessage.objects.count(), len(mail.outbox)) == (0, 0, 0)
+    call_command("send_debt_reminders", "--on", "01.06.2022")
+    assert "SMS в очереди 1, писем 1" in capsys.readouterr().out
+    assert (ReminderRound.objects.count(), SmsMessage.objects.count(), len(mail.outbox)) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(("on", "error"), [("2099-01-01", "в будущем"), ("июнь", "Не понимаю дату")])
+def test_the_command_refuses_bad_dates_in_russian(on, error):
+    with pytest.raises(CommandError, match=error):
+        call_command("send_debt_reminders", "--on", on)
+
+
+# --- the member's opt-out --------------------------------------------------------------------------
+
+
+def test_the_member_opts_out_of_letters_in_the_registration_data(member_client, member, plot_269):
+    page = member_client.get(reverse("cabinet:edit")).content.decode()
+    assert "Присылать на электронную почту напоминания о долгах?" in page
+    assert re.search(r'name="debt_email_consent" value="yes"[^>]*checked', page)
+    form = {"plots": "269", "owner_name": "", "contact_persons": "", "phone": ""}
+    member_client.post(reverse("cabinet:edit"), form | {"debt_email_consent": "no"})
+    assert Profile.objects.get(user=member).debt_email_consent is False
+    assert (
+        "Напоминания о долгах на почту</dt>\n            <dd>нет"
+        in member_client.get(reverse("cabinet:profile")).content.decode()
+    )
+    member_client.post(reverse("cabinet:edit"), form)  # the question left unanswered keeps the answer
+    assert Profile.objects.get(user=member).debt_email_consent is False
+    member_client.post(reverse("cabinet:edit"), form | {"debt_email_consent": "yes"})
+    assert Profile.objects.get(user=member).debt_email_consent is True
