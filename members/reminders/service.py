@@ -27,7 +27,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -329,9 +329,27 @@ def _send_chunk(round_: ReminderRound, rows: list[DebtReminder], letter: Letter)
     queued = _queue_sms(round_, [row for row in rows if row.pk in texts], texts)
     done = [row for row in rows if row not in letters]
     DebtReminder.objects.bulk_update(done, ["status", "error", "amount_at_send", "sms", "updated_at"])
-    for row in letters:
-        _send_letter(round_, row, letter, addresses[row.user_id])
+    if letters:
+        _send_letters(round_, letters, letter, addresses)
     return queued
+
+
+def _send_letters(round_: ReminderRound, rows: list[DebtReminder], letter: Letter, addresses: dict[int, str]) -> None:
+    """The chunk's letters over one SMTP session; a mail server that cannot be reached fails them
+    all with its reason (the treasurer sees it; the next round reminds again)."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("reminder letters: the mail server refused: %s", exc.__class__.__name__)
+        for row in rows:
+            _save_letter(row, DebtReminder.Status.FAILED, f"почтовый сервер недоступен: {exc}")
+        return
+    try:
+        for row in rows:
+            _send_letter(round_, row, letter, addresses[row.user_id], connection)
+    finally:
+        connection.close()
 
 
 def _queue_sms(round_: ReminderRound, rows: list[DebtReminder], texts: dict[int, str]) -> int:
@@ -363,17 +381,21 @@ def _queue_sms(round_: ReminderRound, rows: list[DebtReminder], texts: dict[int,
     return len(rows)
 
 
-def _send_letter(round_: ReminderRound, row: DebtReminder, letter: Letter, address: str) -> None:
+def _send_letter(round_: ReminderRound, row: DebtReminder, letter: Letter, address: str, connection) -> None:
     """One letter, and its outcome saved at once: a crash after it leaves the row «отправляется»,
     never sent again by itself."""
     subject, body = reminder_letter(round_, letter, plot=row.plot.number, amount=row.amount_at_send)
     try:
-        send_mail(subject, body, None, [address])
+        send_mail(subject, body, None, [address], connection=connection)
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("reminder letter for plot %s failed: %s", row.plot_id, exc.__class__.__name__)
-        row.status, row.error = DebtReminder.Status.FAILED, f"письмо не отправлено: {exc}"[:255]
+        _save_letter(row, DebtReminder.Status.FAILED, f"письмо не отправлено: {exc}")
     else:
-        row.status = DebtReminder.Status.SENT
+        _save_letter(row, DebtReminder.Status.SENT, "")
+
+
+def _save_letter(row: DebtReminder, status: str, error: str) -> None:
+    row.status, row.error = status, error[:255]
     DebtReminder.objects.filter(pk=row.pk).update(
         status=row.status, error=row.error, amount_at_send=row.amount_at_send, updated_at=timezone.now()
     )
@@ -390,6 +412,7 @@ def reminder_round_send(*, round_id: int, base_url: str = "") -> ReminderRound:
     queued = 0
     while rows := _claim_chunk(round_id):
         queued += _send_chunk(round_, rows, letter)
+        round_ = reminder_round_count(round_id)  # the round's page shows the progress
     round_ = reminder_round_count(round_id)
     if queued:
         transaction.on_commit(lambda: async_task("members.tasks.send_sms_outbox"))

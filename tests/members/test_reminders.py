@@ -3,12 +3,14 @@ channel per round, never a plot that paid meanwhile, through the SMS outbox; the
 
 import datetime
 import re
+import smtplib
 from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -278,6 +280,31 @@ def test_the_outbox_sends_the_reminders_to_smsru(make_member, article, fake_smsr
     assert summary.sent == 1
     assert fake_smsru.sent_texts == [("79031221105", SMS_269)]
     assert DebtReminder.objects.get(channel="sms").sms.status == SmsMessage.Status.SENT
+
+
+class RefusingMailServer(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({"m269@example.org": (550, b"mailbox unavailable")})
+
+
+class UnreachableMailServer(BaseEmailBackend):
+    def open(self):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+@pytest.mark.parametrize(
+    ("backend", "reason"),
+    [("RefusingMailServer", "письмо не отправлено: "), ("UnreachableMailServer", "почтовый сервер недоступен: ")],
+)
+def test_a_letter_the_mail_server_refuses_is_logged_as_not_sent(make_member, article, settings, backend, reason):
+    settings.EMAIL_BACKEND = f"tests.members.test_reminders.{backend}"
+    plot = debtor_plot(269, article)
+    member(make_member, "269", [plot], phone="89031221105", sms=True)
+    done = send_round()
+    assert (done.status, done.queued, done.sent, done.failed) == ("done", 1, 0, 1)
+    letter = DebtReminder.objects.get(channel="email")
+    assert letter.status == "failed"
+    assert letter.error.startswith(reason)
 
 
 def test_a_member_who_withdrew_consent_before_sending_gets_nothing(make_member, article):
