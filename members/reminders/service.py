@@ -28,13 +28,14 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import get_connection, send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from billing.models import DebtSettings
+from billing.models.debts import reminder_text_problem
 from billing.services.debts.items import ZERO, PlotDebts
 from billing.services.debts.loading import load_debts
 from billing.services.debts.policy import DuePolicy
@@ -147,11 +148,21 @@ def verified_addresses(user_ids: Iterable[int]) -> dict[int, str]:
     return addresses
 
 
+CLAIM_FIELDS = (
+    "plot__number",
+    "user__username",
+    "user__profile__phone",
+    "user__profile__sms_consent",
+    "user__profile__debt_email_consent",
+)
+
+
 def _claims() -> list[PlotClaim]:
     """Confirmed claims on active plots of active members, by plot number and member: one query."""
     return list(
         PlotClaim.objects.filter(status=PlotClaim.Status.CONFIRMED, plot__active=True, user__is_active=True)
         .select_related("user__profile", "plot")
+        .only(*CLAIM_FIELDS)
         .order_by("plot__number", "user_id")
     )
 
@@ -167,7 +178,7 @@ def reminder_plan(*, on: datetime.date) -> ReminderPlan:
         email_template=stored.reminder_email_text.strip(),
         signature=partnership_settings().short_name,
     )
-    problem = check_date(on)
+    problem = check_date(on) or _template_problem(plan.sms_template, plan.email_template)
     if problem:
         plan.errors.append(problem)
         return plan
@@ -178,15 +189,21 @@ def reminder_plan(*, on: datetime.date) -> ReminderPlan:
     by_plot: dict[int, list[PlotClaim]] = defaultdict(list)
     for claim in claims:
         by_plot[claim.plot_id].append(claim)
-    try:
-        for plot_claims in by_plot.values():
-            amount = owed(debts.get(plot_claims[0].plot_id), on)
-            if amount >= plan.threshold:
-                _plan_plot(plan, plot_claims, amount, addresses)
-    except ValueError as exc:  # a text stored before the settings checked it
-        plan.errors.append(f"Текст напоминания не годится: {exc} Исправьте его в «Сроки оплаты и напоминания».")
-        plan.reminders = []
+    for plot_claims in by_plot.values():
+        amount = owed(debts.get(plot_claims[0].plot_id), on)
+        if amount >= plan.threshold:
+            _plan_plot(plan, plot_claims, amount, addresses)
     return plan
+
+
+def _template_problem(*templates: str) -> str | None:
+    """A text stored before the settings checked it stops the plan (the texts are checked once
+    here, then filled by str.format for each plot)."""
+    for template in templates:
+        problem = reminder_text_problem(template)
+        if problem:
+            return f"Текст напоминания не годится: {problem} Исправьте его в «Сроки оплаты и напоминания»."
+    return None
 
 
 def _plan_plot(plan: ReminderPlan, claims: list[PlotClaim], amount: Decimal, addresses: dict[int, str]) -> None:
@@ -209,7 +226,7 @@ def _plan_plot(plan: ReminderPlan, claims: list[PlotClaim], amount: Decimal, add
                         username=claim.user.get_username(),
                         channel=channel,
                         address=address,
-                        text=sms_text(template, signature=plan.signature, plot=plot.number, amount=amount),
+                        text=template.format(name=plan.signature, plot=plot.number, amount=money(amount)),
                     )
                 )
                 break
@@ -328,7 +345,7 @@ def _send_chunk(round_: ReminderRound, rows: list[DebtReminder], letter: Letter)
             letters.append(row)
     queued = _queue_sms(round_, [row for row in rows if row.pk in texts], texts)
     done = [row for row in rows if row not in letters]
-    DebtReminder.objects.bulk_update(done, ["status", "error", "amount_at_send", "sms", "updated_at"])
+    _save_rows(done)
     if letters:
         _send_letters(round_, letters, letter, addresses)
     return queued
@@ -337,9 +354,9 @@ def _send_chunk(round_: ReminderRound, rows: list[DebtReminder], letter: Letter)
 def _send_letters(round_: ReminderRound, rows: list[DebtReminder], letter: Letter, addresses: dict[int, str]) -> None:
     """The chunk's letters over one SMTP session; a mail server that cannot be reached fails them
     all with its reason (the treasurer sees it; the next round reminds again)."""
-    connection = get_connection()
+    mailer = get_connection()
     try:
-        connection.open()
+        mailer.open()
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("reminder letters: the mail server refused: %s", exc.__class__.__name__)
         for row in rows:
@@ -347,9 +364,35 @@ def _send_letters(round_: ReminderRound, rows: list[DebtReminder], letter: Lette
         return
     try:
         for row in rows:
-            _send_letter(round_, row, letter, addresses[row.user_id], connection)
+            _send_letter(round_, row, letter, addresses[row.user_id], mailer)
     finally:
-        connection.close()
+        mailer.close()
+
+
+def _save_rows(rows: list[DebtReminder]) -> None:
+    """The chunk's outcomes in one executemany: `bulk_update` builds a CASE per field and row, and
+    took most of a round's time (tests/perf/bench_reminders.py)."""
+    if not rows:
+        return
+    meta, quote = DebtReminder._meta, connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in ("status", "error", "amount_at_send", "sms", "updated_at")]
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - model names
+    now = timezone.now()
+    field = meta.get_field
+    params = [
+        (
+            row.status,
+            row.error[:255],
+            field("amount_at_send").get_db_prep_save(row.amount_at_send, connection),
+            row.sms_id,
+            field("updated_at").get_db_prep_save(now, connection),
+            row.pk,
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _queue_sms(round_: ReminderRound, rows: list[DebtReminder], texts: dict[int, str]) -> int:
@@ -381,12 +424,12 @@ def _queue_sms(round_: ReminderRound, rows: list[DebtReminder], texts: dict[int,
     return len(rows)
 
 
-def _send_letter(round_: ReminderRound, row: DebtReminder, letter: Letter, address: str, connection) -> None:
+def _send_letter(round_: ReminderRound, row: DebtReminder, letter: Letter, address: str, mailer) -> None:
     """One letter, and its outcome saved at once: a crash after it leaves the row «отправляется»,
     never sent again by itself."""
     subject, body = reminder_letter(round_, letter, plot=row.plot.number, amount=row.amount_at_send)
     try:
-        send_mail(subject, body, None, [address], connection=connection)
+        send_mail(subject, body, None, [address], connection=mailer)
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("reminder letter for plot %s failed: %s", row.plot_id, exc.__class__.__name__)
         _save_letter(row, DebtReminder.Status.FAILED, f"письмо не отправлено: {exc}")
