@@ -572,3 +572,23 @@ def test_the_member_opts_out_of_letters_in_the_registration_data(member_client, 
     assert Profile.objects.get(user=member).debt_email_consent is False
     member_client.post(reverse("cabinet:edit"), form | {"debt_email_consent": "yes"})
     assert Profile.objects.get(user=member).debt_email_consent is True
+
+
+def test_the_settings_page_refuses_a_two_part_sms_next_to_the_field(client, treasurer):
+    client.force_login(treasurer)
+    url = client.get(reverse("wagtailsettings:edit", args=["billing", "debtsettings"]))["Location"]
+    form = {
+        "fee_due_day": "1",
+        "fee_due_month": "7",
+        "electricity_due_day": "5",
+        "other_due_days": "30",
+        "reminder_threshold": "1000.00",
+        "reminder_sms_text": "{name}: по участку {plot} долг {amount} руб. Оплатите, пожалуйста, до конца месяца.",
+        "reminder_email_text": "Долг {amount}",
+    }
+    response = client.post(url, form)
+    assert response.status_code == HTTPStatus.OK
+    assert "С подстановками текст займёт 2 SMS" in response.content.decode()
+    assert DebtSettings.objects.get().reminder_sms_text == DebtSettings().reminder_sms_text  # unchanged
+    client.post(url, form | {"reminder_sms_text": "{name}: долг по уч. {plot} — {amount} руб."})
+    assert DebtSettings.objects.get().reminder_sms_text == "{name}: долг по уч. {plot} — {amount} руб."
