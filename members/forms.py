@@ -140,6 +140,16 @@ class RegistrationDataForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    debt_email_consent = forms.TypedChoiceField(
+        label="Присылать на электронную почту напоминания о долгах?",
+        choices=[("yes", "Да, присылать"), ("no", "Нет, не присылать")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Письмо приходит на подтверждённый адрес, только если по участку есть просроченный долг.",
+    )
+
     def clean_plots(self) -> list[int]:
         numbers = parse_plot_numbers(self.cleaned_data["plots"])
         unknown = selectors.unknown_plot_numbers(numbers=numbers)

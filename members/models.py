@@ -24,6 +24,11 @@ class Profile(models.Model):
     contact_persons = models.TextField("контактные лица", blank=True)
     phone = models.CharField("мобильный телефон", max_length=11, blank=True, help_text="11 цифр, начиная с 8")
     sms_consent = models.BooleanField("согласие на SMS", default=False)
+    debt_email_consent = models.BooleanField(
+        "напоминания о долгах по электронной почте",
+        default=True,
+        help_text="служебное уведомление: приходит на подтверждённый адрес, пока садовод не откажется",
+    )
     verified_phone = models.CharField(
         "подтверждённый телефон",
         max_length=11,
@@ -117,8 +122,19 @@ class PlotClaim(models.Model):
         return f"{self.user} → {self.plot.number} ({self.get_status_display()})"
 
 
-# The SMS outbox and the batches of акты сверки live with the rest of their code; Django finds them here.
+# The SMS outbox, the reminders to debtors and the batches of акты сверки live with the rest of
+# their code; Django finds them here.
 from members.reconciliation.models import ReconciliationBatch  # noqa: E402
+from members.reminders.models import DebtReminder, ReminderRound  # noqa: E402
 from members.sms.models import SmsMessage  # noqa: E402
 
-__all__ = ["PhoneVerification", "PlotClaim", "Profile", "ReconciliationBatch", "SmsMessage", "User"]
+__all__ = [
+    "DebtReminder",
+    "PhoneVerification",
+    "PlotClaim",
+    "Profile",
+    "ReconciliationBatch",
+    "ReminderRound",
+    "SmsMessage",
+    "User",
+]

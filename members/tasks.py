@@ -1,6 +1,7 @@
 """django-q2 tasks: they take plain values and call a service."""
 
 from members.reconciliation.batch import reconciliation_batch_run
+from members.reminders.service import reminder_round_send
 from members.services.claims import claim_decision_emails
 from members.sms.sending import monthly_sms_run, sms_outbox_poll, sms_outbox_send
 
@@ -30,3 +31,12 @@ def make_reconciliation_batch(batch_id: int, base_url: str) -> str:
     """The board's акты сверки of many plots into one ZIP, a chunk per task, with progress on the batch row."""
     batch = reconciliation_batch_run(batch_id=batch_id, base_url=base_url)
     return f"акты сверки, пакет {batch.pk}: {batch.get_status_display()}, готово {batch.done} из {batch.total}"
+
+
+def send_debt_reminders(round_id: int, base_url: str = "") -> str:
+    """A confirmed round of reminders to debtors: SMS into the outbox, letters sent."""
+    done = reminder_round_send(round_id=round_id, base_url=base_url)
+    return (
+        f"напоминания, рассылка {done.pk}: SMS в очереди {done.queued}, писем {done.sent}, "
+        f"пропущено (оплачено) {done.skipped}, не отправлено {done.failed}"
+    )

@@ -3,8 +3,11 @@ from django.views.generic import RedirectView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from billing.models.debts import REMINDER_SMS_CHECK_HOOK
 from members.admin_views import ClaimsView, can_review_claims
 from members.reconciliation import admin_views as reconciliation
+from members.reminders import admin_views as reminders
+from members.reminders.text import sms_text_problem
 from members.sms.admin_views import SmsOutboxView, can_view_sms
 
 
@@ -61,3 +64,24 @@ def register_reconciliation_admin_urls():
 def register_reconciliation_menu_item():
     item = "Акты сверки"
     return ReconciliationMenuItem(item, reverse("billing_reconciliation_index"), icon_name="doc-full", order=60)
+
+
+class RemindersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return reminders.can_view_reminders(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_reminders_admin_urls():
+    return reminders.admin_urls()
+
+
+@hooks.register("register_billing_menu_item")
+def register_reminders_menu_item():
+    return RemindersMenuItem("Напоминания должникам", reverse("members_reminders"), icon_name="warning", order=910)
+
+
+@hooks.register(REMINDER_SMS_CHECK_HOOK)
+def reminder_sms_fits_one_part(text: str) -> str | None:
+    # billing's «Сроки оплаты и напоминания» asks; the SMS parts are counted here
+    return sms_text_problem(text)

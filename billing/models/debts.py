@@ -1,17 +1,45 @@
 """What makes a debt overdue and what it costs: due dates of the articles and penalty rules."""
 
 import datetime
+import string
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import RevisionMixin
 
 SMS_REMINDER_DEFAULT = "{name}: долг по участку {plot} — {amount} руб. Просим оплатить."
+REMINDER_FIELDS = frozenset({"name", "plot", "amount"})
+UNKNOWN_PLACEHOLDER = "Неизвестная подстановка: можно только {name}, {plot} и {amount}."
+# A hook billing offers (billing imports no members): each function takes the SMS text and returns
+# a Russian problem («does not fit one SMS part») or None; members counts the parts.
+REMINDER_SMS_CHECK_HOOK = "check_reminder_sms_text"
+
+
+def reminder_text_problem(text: str) -> str | None:
+    """Only {name}, {plot} and {amount}, bare: no attribute, index, conversion or format spec
+    (a stored text is a format string, and `{amount.__class__}` must never reach str.format)."""
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)]
+    except ValueError:
+        return "Непарная фигурная скобка: подстановки пишутся как {name}, {plot} и {amount}."
+    for name, spec, conversion in fields:
+        if name is not None and (name not in REMINDER_FIELDS or spec or conversion):
+            return UNKNOWN_PLACEHOLDER
+    return None
+
+
+def render_reminder_text(text: str, *, name: str, plot: int | str, amount: str) -> str:
+    """The text with its placeholders filled; a text the settings would refuse raises ValueError."""
+    problem = reminder_text_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text.format(name=name, plot=plot, amount=amount)
 
 
 @register_setting(icon="date")
@@ -92,13 +120,19 @@ class DebtSettings(BaseGenericSetting):
             datetime.date(2001, self.fee_due_month, self.fee_due_day)
         except (TypeError, ValueError):
             raise ValidationError({"fee_due_day": "Такой даты нет в этом месяце."}) from None
+        errors = {}
         for name in ("reminder_sms_text", "reminder_email_text"):
-            try:
-                getattr(self, name).format(name="СНТ", plot=1, amount="1000.00")
-            except (KeyError, IndexError, ValueError):
-                raise ValidationError(
-                    {name: "Неизвестная подстановка: можно только {name}, {plot} и {amount}."}
-                ) from None
+            problem = reminder_text_problem(getattr(self, name) or "")
+            if problem:
+                errors[name] = problem
+        if "reminder_sms_text" not in errors and self.reminder_sms_text:
+            for check in hooks.get_hooks(REMINDER_SMS_CHECK_HOOK):
+                problem = check(self.reminder_sms_text)
+                if problem:
+                    errors["reminder_sms_text"] = problem
+                    break
+        if errors:
+            raise ValidationError(errors)
 
 
 class PenaltyRule(RevisionMixin, models.Model):

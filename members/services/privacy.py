@@ -40,6 +40,7 @@ def _profile(user: AbstractBaseUser) -> dict[str, Any] | None:
         "phone": profile.phone,
         "phone_verified_at": profile.phone_verified_at if profile.phone_verified else None,
         "sms_consent": profile.sms_consent,
+        "debt_email_consent": profile.debt_email_consent,
         "created_at": profile.created_at,
         "updated_at": profile.updated_at,
     }

@@ -1,10 +1,16 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class SmsMessage(models.Model):
-    """The SMS outbox: one row per (member, plot, period). The unique key makes a second run,
-    or two workers at once, queue nothing twice; rows are sent from here, never directly."""
+    """The SMS outbox: one monthly row per (member, plot, period), one reminder per (member, plot,
+    reminder round). The unique keys make a second run, or two workers at once, queue nothing
+    twice; rows are sent from here, never directly."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", "ежемесячное"
+        REMINDER = "reminder", "напоминание о долге"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "в очереди"
@@ -18,7 +24,18 @@ class SmsMessage(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="садовод", on_delete=models.CASCADE, related_name="sms_messages"
     )
     plot = models.ForeignKey("billing.Plot", verbose_name="участок", on_delete=models.CASCADE, related_name="+")
-    period = models.CharField("период", max_length=7, help_text="месяц расхода, ГГГГ-ММ")
+    period = models.CharField(
+        "период", max_length=7, help_text="месяц расхода, ГГГГ-ММ (у напоминания — месяц даты долга)"
+    )
+    kind = models.CharField("вид", max_length=8, choices=Kind.choices, default=Kind.MONTHLY)
+    reminder_round = models.ForeignKey(
+        "members.ReminderRound",
+        verbose_name="рассылка напоминаний",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sms_messages",
+    )
     phone = models.CharField("телефон", max_length=11)
     text = models.TextField("текст")
     segments = models.PositiveSmallIntegerField("частей", default=1)
@@ -40,7 +57,21 @@ class SmsMessage(models.Model):
         verbose_name_plural = "SMS-рассылка"
         ordering = ["-period", "plot__number", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "plot", "period"], name="smsmessage_user_plot_period_unique")
+            models.UniqueConstraint(
+                fields=["user", "plot", "period"],
+                condition=Q(kind="monthly"),
+                name="smsmessage_monthly_user_plot_period_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "plot", "reminder_round"],
+                condition=Q(kind="reminder"),
+                name="smsmessage_reminder_user_plot_round_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="monthly", reminder_round__isnull=True)
+                | Q(kind="reminder", reminder_round__isnull=False),
+                name="smsmessage_kind_round",
+            ),
         ]
         indexes = [models.Index(fields=["status", "period"], name="smsmessage_status_period")]
 

@@ -154,7 +154,8 @@ def sms_outbox_fill(*, period: str) -> FillResult:
         )
         for m in plan.messages
     ]
-    before = SmsMessage.objects.filter(period=period).count()
+    monthly = SmsMessage.objects.filter(period=period, kind=SmsMessage.Kind.MONTHLY)
+    before = monthly.count()
     SmsMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    queued = SmsMessage.objects.filter(period=period).count() - before
+    queued = monthly.count() - before
     return FillResult(period=period, planned=len(rows), queued=queued, errors=plan.errors)

@@ -29,9 +29,10 @@ def sms_recipient_claims() -> list[PlotClaim]:
 
 
 def sms_outbox_keys(*, period: str) -> set[tuple[int, int]]:
-    """(member, plot) of every outbox row of the period, whatever its status: sent or queued once,
-    never planned again."""
-    return set(SmsMessage.objects.filter(period=period).values_list("user_id", "plot_id"))
+    """(member, plot) of every monthly outbox row of the period, whatever its status: sent or queued
+    once, never planned again (a debt reminder of that month is another message)."""
+    rows = SmsMessage.objects.filter(period=period, kind=SmsMessage.Kind.MONTHLY)
+    return set(rows.values_list("user_id", "plot_id"))
 
 
 @dataclass(frozen=True)

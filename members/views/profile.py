@@ -29,6 +29,7 @@ def edit(request: HttpRequest) -> HttpResponse:
                 contact_persons=form.cleaned_data["contact_persons"],
                 phone=form.cleaned_data["phone"],
                 sms_consent=form.cleaned_data["sms_consent"],
+                debt_email_consent=form.cleaned_data["debt_email_consent"],
             )
             messages.success(request, "Регистрационные данные сохранены.")
             if result.pending:
@@ -50,6 +51,7 @@ def edit(request: HttpRequest) -> HttpResponse:
                 "contact_persons": profile.contact_persons if profile else "",
                 "phone": profile.phone if profile else "",
                 "sms_consent": ("yes" if profile.sms_consent else "no") if profile and profile.phone else None,
+                "debt_email_consent": "no" if profile and not profile.debt_email_consent else "yes",
             }
         )
     phone = selectors.phone_state(user=request.user, profile=profile)

@@ -68,6 +68,7 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     # debts (issue 13): the penalty rules, and the due dates and reminders in «Сроки оплаты и напоминания»
     expected |= {f"billing.{action}_penaltyrule" for action in ("add", "change", "delete", "view")}
     expected |= {"billing.change_debtsettings"}
+    expected |= {"members.view_reminderround", "members.add_reminderround"}  # reminders to debtors
     assert granted == expected
 
 
@@ -98,6 +99,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Начислить пени",
         "Должники",
         "SMS-рассылка",
+        "Напоминания должникам",
     ]
 
 

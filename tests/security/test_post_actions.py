@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from billing.models import Article, FeeRate, Payment, PenaltyRule, Reading, Tariff
 from members.models import SmsMessage
+from members.reminders.service import new_round_key, reminder_plan
 from members.sms.plan import sms_plan
 from tests.factories import PlotClaimFactory
 from tests.security.posting import BILLING, CABINET, SUPERUSER, judge, post
@@ -70,7 +71,17 @@ def _claim_and_sms_actions(world) -> list[Action]:
             "task",
         ),
         Action("resend an SMS", "/admin/sms/", {"action": "resend", "message": failed.pk}, BILLING, "sms"),
+        Action("send reminders to debtors", "/admin/reminders/", _reminders_body(), BILLING, "task"),
     ]
+
+
+def _reminders_body(**changes) -> dict:
+    """The preview's form: today's debtors (the secret member owes 1 234,57 ₽) and a fresh key."""
+    today = timezone.localdate()
+    count = reminder_plan(on=today).count
+    assert count, "the world has no debtor to remind"
+    body = {"action": "send", "on": today.isoformat(), "confirm_count": str(count), "key": new_round_key()}
+    return body | changes
 
 
 def _billing_actions(world) -> list[Action]:
@@ -176,6 +187,9 @@ def test_hostile_ids_in_the_treasurers_actions_change_nothing_and_never_500(worl
         ("/admin/claims/", {"action": "confirm", "claim": value}),
         ("/admin/sms/", {"action": "resend", "message": value}),
         ("/admin/sms/", {"action": "send", "period": value}),
+        ("/admin/reminders/", _reminders_body(on=value)),
+        ("/admin/reminders/", _reminders_body(confirm_count=value)),
+        ("/admin/reminders/", _reminders_body(key=value)),
     ]
     for path, body in bodies:
         result = post(treasurer, path, body, world["treasurer"])

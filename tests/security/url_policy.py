@@ -213,6 +213,8 @@ URL_ACCESS = {
     "admin/^billing/reconciliation/batches/(?P<pk>[0-9]{1,9})/archive\\.zip$": BILLING,  # never under /media/
     "admin/claims/": BILLING,
     "admin/sms/": BILLING,
+    "admin/^reminders/$": BILLING,
+    "admin/^reminders/(?P<pk>[0-9]{1,9})/$": BILLING,
     "admin/login/": NOBODY,
     "admin/password_reset/": (LOGIN, LOGIN, REDIRECT, REDIRECT, REDIRECT),
     "admin/forms/": EDITORS,

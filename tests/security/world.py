@@ -36,7 +36,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.models import PlotClaim, ReconciliationBatch, User
+from members.models import DebtReminder, PlotClaim, ReconciliationBatch, ReminderRound, User
 from tests.factories import (
     ChargeFactory,
     MeterFactory,
@@ -102,6 +102,7 @@ def build_world() -> dict:
     finance.save_revision().publish()
 
     batch = _reconciliation_batch()
+    reminders = _reminder_round(member, plot)
     image = get_image_model().objects.create(title="Логотип", file=png_file())
     Redirect.objects.create(old_path="/staraya", redirect_link="/")
     return {
@@ -116,6 +117,7 @@ def build_world() -> dict:
         "meter": meter,
         "statement": statement,
         "reconciliation_batch": batch,
+        "reminder_round": reminders,
     }
 
 
@@ -134,6 +136,28 @@ def _reconciliation_batch() -> ReconciliationBatch:
     with zipfile.ZipFile(folder / batch.file_name, "w") as archive:
         archive.writestr("akt-sverki.pdf", b"%PDF-1.7")
     return batch
+
+
+def _reminder_round(member: User, plot: Plot) -> ReminderRound:
+    """A finished round of reminders to debtors with the member's letter in its log."""
+    round_ = ReminderRound.objects.create(
+        key="0" * 32,
+        on=datetime.date(2022, 12, 31),
+        threshold=Decimal("1000.00"),
+        sms_text="{name}: долг {amount}",
+        status=ReminderRound.Status.DONE,
+        planned=1,
+        sent=1,
+    )
+    DebtReminder.objects.create(
+        round=round_,
+        plot=plot,
+        user=member,
+        channel=DebtReminder.Channel.EMAIL,
+        amount=Decimal("1234.57"),
+        status=DebtReminder.Status.SENT,
+    )
+    return round_
 
 
 def make_other_member() -> User:
@@ -237,6 +261,7 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("admin/billing/statement/queue/", "pk", str(BankTransaction.objects.get().pk)))
     rules.append(Fill("admin/billing/statement/", "batch_id", str(world["statement"].pk)))
     rules.append(Fill("admin/^billing/reconciliation/batches/", "pk", str(world["reconciliation_batch"].pk)))
+    rules.append(Fill("admin/^reminders/", "pk", str(world["reminder_round"].pk)))
     for model in (Plot, Meter, Reading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
