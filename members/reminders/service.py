@@ -3,8 +3,9 @@ round the treasurer confirms, and its sending.
 
 - Who: each confirmed plot whose debt overdue on the date, less every payment known now (also one
   dated after the date), is at least the threshold of the settings.
-- By SMS: the first member of the plot (by account) with a phone and SMS consent, as the monthly
-  SMS; the message goes into the SMS outbox (kind «напоминание о долге») and is sent from there.
+- By SMS: the first member of the plot (by account) with SMS consent and a phone proven by a code
+  (unlike the monthly SMS, which predates phone proofs: a debt is personal data); the message goes
+  into the SMS outbox (kind «напоминание о долге») and is sent from there.
 - By email: the first member of the plot with a confirmed address who has not opted out
   (Profile.debt_email_consent). An empty email text in the settings sends no letters.
 - At most one SMS and one letter per plot and round: the log's unique key (round, plot, channel),
@@ -128,8 +129,10 @@ def _profile(user) -> Profile | None:
 
 
 def _phone(user) -> str:
+    """The phone, if the member consented and proved it is theirs by a code: a debt is personal
+    data, and a typed number may be a stranger's."""
     profile = _profile(user)
-    return profile.phone if profile is not None and profile.sms_consent and profile.phone else ""
+    return profile.phone if profile is not None and profile.sms_consent and profile.phone_verified else ""
 
 
 def _email(user, addresses: dict[int, str]) -> str:
@@ -153,6 +156,7 @@ CLAIM_FIELDS = (
     "user__username",
     "user__profile__phone",
     "user__profile__sms_consent",
+    "user__profile__verified_phone",
     "user__profile__debt_email_consent",
 )
 
@@ -377,7 +381,8 @@ def _save_rows(rows: list[DebtReminder]) -> None:
     meta, quote = DebtReminder._meta, connection.ops.quote_name
     columns = [meta.get_field(name).column for name in ("status", "error", "amount_at_send", "sms", "updated_at")]
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - model names
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608  # nosec B608 - quoted model names
     now = timezone.now()
     field = meta.get_field
     params = [

@@ -65,12 +65,25 @@ def debtor_plot(number, article, amount="7200.00", accrued_on=datetime.date(2022
     return plot
 
 
-def member(make_member, username, plots, *, phone="", sms=False, verified=True, email_consent=True, email=None):
+def member(
+    make_member,
+    username,
+    plots,
+    *,
+    phone="",
+    sms=False,
+    verified=True,
+    email_consent=True,
+    email=None,
+    phone_proven=True,
+):
     user = make_member(
         username=username, email=f"m{username}@example.org" if email is None else email, verified=verified
     )
+    proven = phone if phone_proven else ""
     Profile.objects.update_or_create(
-        user=user, defaults={"phone": phone, "sms_consent": sms, "debt_email_consent": email_consent}
+        user=user,
+        defaults={"phone": phone, "verified_phone": proven, "sms_consent": sms, "debt_email_consent": email_consent},
     )
     for plot in plots:
         PlotClaim.objects.create(user=user, plot=plot, status=PlotClaim.Status.CONFIRMED)
@@ -110,7 +123,7 @@ def test_threshold_counts_only_the_overdue_debt_from_the_threshold_on(make_membe
 
 
 def test_consent_and_confirmed_contacts_decide_the_channels(make_member, article):
-    plots = {n: debtor_plot(n, article) for n in range(301, 308)}
+    plots = {n: debtor_plot(n, article) for n in range(301, 309)}
     member(make_member, "301", [plots[301]], phone="89990000301", sms=True)  # SMS and letter
     member(make_member, "302", [plots[302]], phone="89990000302", sms=False)  # no SMS consent: letter only
     member(make_member, "303", [plots[303]], sms=False, verified=False)  # unconfirmed email, no phone: nothing
@@ -121,6 +134,8 @@ def test_consent_and_confirmed_contacts_decide_the_channels(make_member, article
     inactive = member(make_member, "307", [plots[307]], phone="89990000307", sms=True)
     inactive.is_active = False
     inactive.save()
+    # a typed phone never proven by a code may be a stranger's: no SMS about a debt
+    member(make_member, "308", [plots[308]], phone="89990000308", sms=True, email_consent=False, phone_proven=False)
     assert planned() == [
         (301, "email", "301"),
         (301, "sms", "301"),
@@ -128,7 +143,7 @@ def test_consent_and_confirmed_contacts_decide_the_channels(make_member, article
         (304, "sms", "304"),
     ]
     plan = reminder_plan(on=ON)
-    assert [number for number, _ in plan.unreachable] == [303, 305]
+    assert [number for number, _ in plan.unreachable] == [303, 305, 308]
     assert {r.address for r in plan.reminders} == {
         "89990000301",
         "m301@example.org",
