@@ -42,13 +42,20 @@ def treasurer_group() -> Group:
     migration data, so rebuild it from the migrations' own permission lists when missing."""
     billing = importlib.import_module("billing.migrations.0002_treasurer_group")
     sms = importlib.import_module("members.migrations.0005_treasurer_sms_permissions")
+    debts = importlib.import_module("billing.migrations.0006_debts")
+    reminders = importlib.import_module("members.migrations.0009_debt_reminders")
     group, created = Group.objects.get_or_create(name=billing.GROUP_NAME)
     if created:
-        codenames = [f"{action}_{model}" for model, actions in billing.PERMISSIONS.items() for action in actions]
+        lists = (billing.PERMISSIONS, debts.TREASURER_PERMISSIONS)
+        codenames = [
+            f"{action}_{model}" for listed in lists for model, actions in listed.items() for action in actions
+        ]
         group.permissions.set(
             [
                 *Permission.objects.filter(content_type__app_label="billing", codename__in=codenames),
-                *Permission.objects.filter(content_type__app_label="members", codename__in=sms.PERMISSIONS),
+                *Permission.objects.filter(
+                    content_type__app_label="members", codename__in=[*sms.PERMISSIONS, *reminders.PERMISSIONS]
+                ),
                 Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
             ]
         )
