@@ -126,7 +126,7 @@ def test_filters_by_article_amount_and_days(history):
     assert [r.number for r in debtors(DebtorsQuery(on=ON, min_amount=Decimal("5000"))).rows] == [272]
     assert [r.number for r in debtors(DebtorsQuery(on=ON, min_amount=Decimal("4000.00"))).rows] == [272, 269]
     assert [(r.number, r.days) for r in debtors(DebtorsQuery(on=ON, min_days=40)).rows] == [(269, 57), (270, 62)]
-    assert debtors(DebtorsQuery(on=ON, account=history["target"].pk)).rows == []
+    assert list(debtors(DebtorsQuery(on=ON, account=history["target"].pk)).rows) == []
 
 
 def test_the_page_shows_rows_totals_and_the_act_links(treasurer_client, history):

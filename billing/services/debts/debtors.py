@@ -19,6 +19,7 @@ bills' meters, readings and tariffs: none when no plot has a meter), and one for
 of the rows shown."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -63,10 +64,36 @@ class DebtorRow(NamedTuple):
     last_paid: Decimal | None = None
 
 
+class DebtorRows(Sequence):
+    """The report's rows in order, made into `DebtorRow`s only when read: a page shows 50 of
+    thirty thousand, and the paginator asks for its length and one slice."""
+
+    def __init__(self, entries: list[tuple], plots: dict[int, tuple[int, str]], names: dict, totals: dict) -> None:
+        self._entries = entries  # (plot_id, Overdue, days, first_of_plot)
+        self._plots, self._names, self._totals = plots, names, totals
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _row(self, entry: tuple) -> DebtorRow:
+        plot_id, item, days, first = entry
+        number, owner = self._plots[plot_id]
+        account = item.account
+        return DebtorRow(
+            plot_id, number, owner, account, self._names[account], item.overdue, item.since, days,
+            self._totals[plot_id], first,
+        )  # fmt: skip
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(entry) for entry in self._entries[index]]
+        return self._row(self._entries[index])
+
+
 @dataclass(frozen=True, slots=True)
 class DebtorsReport:
     query: DebtorsQuery
-    rows: list[DebtorRow]
+    rows: DebtorRows
     total: Decimal
     plots: int
 
@@ -115,10 +142,18 @@ def debtors(query: DebtorsQuery, *, articles: dict[int, ArticleInfo] | None = No
 
     by_plot: dict[int, list[tuple[Overdue, int]]] = {}
     min_amount, min_days = query.min_amount, query.min_days
+    days_since: dict[datetime.date, int] = {}  # a few distinct dates among thousands of rows
     for item in found:
-        days = (on - item.since).days + 1
-        if item.overdue >= min_amount and days >= min_days:
-            by_plot.setdefault(item.plot_id, []).append((item, days))
+        since = item.since
+        days = days_since.get(since)
+        if days is None:
+            days = days_since[since] = (on - since).days + 1
+        if days >= min_days and item.overdue >= min_amount:
+            rows_of = by_plot.get(item.plot_id)
+            if rows_of is None:
+                by_plot[item.plot_id] = [(item, days)]
+            else:
+                rows_of.append((item, days))
     totals = {plot_id: sum([item.overdue for item, _ in items], ZERO) for plot_id, items in by_plot.items()}
     if query.order == BY_NUMBER:
         order = sorted(by_plot, key=lambda plot_id: plots[plot_id][0])
@@ -127,21 +162,15 @@ def debtors(query: DebtorsQuery, *, articles: dict[int, ArticleInfo] | None = No
 
     names = {pk: info.name for pk, info in articles.items()} | {ELECTRICITY: ELECTRICITY_NAME}
     places = {pk: (info.sort_order, info.name) for pk, info in articles.items()} | {ELECTRICITY: (-1, "")}
-    rows = []
+    entries = []
     for plot_id in order:
-        number, owner = plots[plot_id]
-        items, total = by_plot[plot_id], totals[plot_id]
+        items = by_plot[plot_id]
         if len(items) > 1:
             if query.order == BY_NUMBER:
                 items.sort(key=lambda pair: places[pair[0].account])
             else:
                 items.sort(key=lambda pair: (-pair[0].overdue, places[pair[0].account]))
-        first = True
-        for item, days in items:
-            account = item.account
-            row = DebtorRow(
-                plot_id, number, owner, account, names[account], item.overdue, item.since, days, total, first
-            )
-            rows.append(row)
-            first = False
+        entries.append((plot_id, items[0][0], items[0][1], True))
+        entries.extend([(plot_id, item, days, False) for item, days in items[1:]])
+    rows = DebtorRows(entries, plots, names, totals)
     return DebtorsReport(query=query, rows=rows, total=sum(totals.values(), ZERO), plots=len(order))
