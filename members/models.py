@@ -118,7 +118,17 @@ class PlotClaim(models.Model):
 
 
 # The SMS outbox and the batches of акты сверки live with the rest of their code; Django finds them here.
+from members.readings.models import ReadingSettings, ReadingSubmission  # noqa: E402
 from members.reconciliation.models import ReconciliationBatch  # noqa: E402
 from members.sms.models import SmsMessage  # noqa: E402
 
-__all__ = ["PhoneVerification", "PlotClaim", "Profile", "ReconciliationBatch", "SmsMessage", "User"]
+__all__ = [
+    "PhoneVerification",
+    "PlotClaim",
+    "Profile",
+    "ReadingSettings",
+    "ReadingSubmission",
+    "ReconciliationBatch",
+    "SmsMessage",
+    "User",
+]

@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from members.admin_views import ClaimsView, can_review_claims
+from members.readings import admin_views as readings
 from members.reconciliation import admin_views as reconciliation
 from members.sms.admin_views import SmsOutboxView, can_view_sms
 
@@ -61,3 +62,18 @@ def register_reconciliation_admin_urls():
 def register_reconciliation_menu_item():
     item = "Акты сверки"
     return ReconciliationMenuItem(item, reverse("billing_reconciliation_index"), icon_name="doc-full", order=60)
+
+
+class ReadingsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return readings.can_review_readings(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_readings_admin_urls():
+    return readings.admin_urls()
+
+
+@hooks.register("register_billing_menu_item")
+def register_readings_menu_item():
+    return ReadingsMenuItem("Показания садоводов", reverse("members_readings"), icon_name="pick", order=55)
