@@ -52,7 +52,7 @@ def readings(request: HttpRequest) -> HttpResponse:
         "plots": cabinet_plots(user=request.user),
         "forms": forms,
         "window": window,
-        "settings": settings,
+        "reading_settings": settings,
         "next_start": date_words(window.next_start),
         "taken_on": date_words(window.taken_on),
     }
