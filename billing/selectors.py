@@ -123,7 +123,7 @@ _bill_meters = CompiledQuery(
 _bill_readings = CompiledQuery(
     lambda ids: (
         Reading.objects.filter(meter__plot_id__in=ids)
-        .values_list("meter_id", "taken_on", "day", "night")
+        .values_list("meter_id", "taken_on", "day", "night", "source")
         .order_by("meter_id", "taken_on")
     )
 )
@@ -227,7 +227,7 @@ def period_bills(
     else:
         values = (
             Reading.objects.filter(meter__plot_id__in=ids, taken_on__range=between)
-            .values_list("meter_id", "taken_on", "day", "night")
+            .values_list("meter_id", "taken_on", "day", "night", "source")
             .order_by("meter_id", "taken_on")
         )
     tariffs = list(Tariff.objects.order_by("valid_from"))

@@ -37,11 +37,17 @@ def period_title(start: datetime.date, end: datetime.date) -> str:
     return f"{period_date(start)} - {period_date(end)}"
 
 
+# The sums of a reading that is not the partnership's own: «(с)» reported by the member, «(р)» estimated.
+# The page's legend says so (members/electricity.html); the cells stay plain text, escaped by the tag.
+SOURCE_MARKS = {"member": " (с)", "estimate": " (р)"}
+
+
 @dataclass(frozen=True, slots=True)
 class ElectricityRow:
     """A plot's line of a period, every cell already a string of digits (costs with a point).
 
-    Built by `from_line` with «:d» and «:.2f», which refuse anything but numbers; the
+    Built by `from_line` with «:d» and «:.2f», which refuse anything but numbers (the start and end
+    sums may carry a SOURCE_MARKS suffix); the
     electricity_rows tag lays them out (and escapes them all the same). The costs are empty strings when no
     tariff was in force (`has_costs` false: the row says «нет тарифа»).
     """
@@ -68,10 +74,10 @@ class ElectricityRow:
         readings = (
             f"{p.start_day:d}",
             f"{p.start_night:d}",
-            f"{p.start_total:d}",
+            f"{p.start_total:d}{SOURCE_MARKS.get(p.start_source, '')}",
             f"{p.end_day:d}",
             f"{p.end_night:d}",
-            f"{p.end_total:d}",
+            f"{p.end_total:d}{SOURCE_MARKS.get(p.end_source, '')}",
             f"{p.day:d}",
             f"{p.night:d}",
             f"{p.total:d}",
@@ -126,17 +132,26 @@ class ElectricityPage:
     periods: list[PeriodRows]
     codes: list[PaymentCode]
     charts: list[Chart]
+    sources: frozenset[str] = frozenset()  # the SOURCE_MARKS the table uses, for its legend
 
 
 def electricity_page(*, user: AbstractBaseUser, bank: dict | None) -> ElectricityPage:
     """«Мое электричество» of the member's confirmed plots: the table, a QR code per plot, the charts."""
     plots = cabinet_plots(user=user)
     groups = electricity_periods(plot_ids=plots.plot_ids)
+    sources = {
+        source
+        for group in groups
+        for line in group.lines
+        for source in (line.period.start_source, line.period.end_source)
+        if source in SOURCE_MARKS
+    }
     return ElectricityPage(
         plots=plots,
         periods=electricity_rows(groups),
         codes=electricity_codes(groups, bank),
         charts=consumption_charts(groups=groups),
+        sources=frozenset(sources),
     )
 
 

@@ -122,8 +122,9 @@ class PlotClaim(models.Model):
         return f"{self.user} → {self.plot.number} ({self.get_status_display()})"
 
 
-# The SMS outbox, the reminders to debtors and the batches of акты сверки live with the rest of
-# their code; Django finds them here.
+# The SMS outbox, the reminders to debtors, the members' readings and the batches of акты сверки
+# live with the rest of their code; Django finds them here.
+from members.readings.models import ReadingSettings, ReadingSubmission  # noqa: E402
 from members.reconciliation.models import ReconciliationBatch  # noqa: E402
 from members.reminders.models import DebtReminder, ReminderRound  # noqa: E402
 from members.sms.models import SmsMessage  # noqa: E402
@@ -133,6 +134,8 @@ __all__ = [
     "PhoneVerification",
     "PlotClaim",
     "Profile",
+    "ReadingSettings",
+    "ReadingSubmission",
     "ReconciliationBatch",
     "ReminderRound",
     "SmsMessage",

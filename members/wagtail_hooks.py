@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from billing.models.debts import REMINDER_SMS_CHECK_HOOK
 from members.admin_views import ClaimsView, can_review_claims
+from members.readings import admin_views as readings
 from members.reconciliation import admin_views as reconciliation
 from members.reminders import admin_views as reminders
 from members.reminders.text import sms_text_problem
@@ -85,3 +86,18 @@ def register_reminders_menu_item():
 def reminder_sms_fits_one_part(text: str) -> str | None:
     # billing's «Сроки оплаты и напоминания» asks; the SMS parts are counted here
     return sms_text_problem(text)
+
+
+class ReadingsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return readings.can_review_readings(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_readings_admin_urls():
+    return readings.admin_urls()
+
+
+@hooks.register("register_billing_menu_item")
+def register_readings_menu_item():
+    return ReadingsMenuItem("Показания садоводов", reverse("members_readings"), icon_name="pick", order=55)

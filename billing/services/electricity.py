@@ -64,6 +64,8 @@ class PlotPeriod:
     two_zone_day_kwh: int
     two_zone_night_kwh: int
     two_zone: bool
+    start_source: str = Reading.Source.IMPORT  # where the start and end readings came from (Reading.Source)
+    end_source: str = Reading.Source.IMPORT
 
     @property
     def start_total(self) -> int:
@@ -114,6 +116,7 @@ class ReadingValues(NamedTuple):
     taken_on: datetime.date
     day: int
     night: int
+    source: str = Reading.Source.IMPORT
 
     @property
     def total(self) -> int:
@@ -197,9 +200,19 @@ def plot_periods(
                 two_zone_day_kwh=sum(s.end.day - s.start.day for s in inside if s.two_zone),
                 two_zone_night_kwh=sum(s.end.night - s.start.night for s in inside if s.two_zone),
                 two_zone=all(s.two_zone for s in inside),
+                start_source=_source_of(first),
+                end_source=_source_of(last),
             )
         )
     return periods
+
+
+_SOURCE_WEIGHT = {Reading.Source.ESTIMATE: 2, Reading.Source.MEMBER: 1}
+
+
+def _source_of(readings: Sequence[Reading | ReadingValues]) -> str:
+    """Of several meters' readings on one date, the one to mark: an estimate, else a member's."""
+    return max((r.source for r in readings), key=lambda s: _SOURCE_WEIGHT.get(s, 0), default=Reading.Source.IMPORT)
 
 
 def _one_span_period(plot_id: int, span: _Span) -> PlotPeriod:
@@ -220,6 +233,8 @@ def _one_span_period(plot_id: int, span: _Span) -> PlotPeriod:
         two_zone_day_kwh=day if span.two_zone else 0,
         two_zone_night_kwh=night if span.two_zone else 0,
         two_zone=span.two_zone,
+        start_source=a.source,
+        end_source=b.source,
     )
 
 

@@ -235,6 +235,9 @@ IMPORTS_PENDING_DIR = env.path("IMPORTS_PENDING_DIR", default=BASE_DIR / "privat
 # The board's ZIPs of акты сверки (members.reconciliation.batch), written by the worker and handed to
 # the treasurer by a view that checks the permission: outside MEDIA_ROOT too, on a disk web and worker share.
 RECONCILIATION_ARCHIVE_DIR = env.path("RECONCILIATION_ARCHIVE_DIR", default=BASE_DIR / "private" / "reconciliation")
+# Members' meter photos (members.readings.photos): outside MEDIA_ROOT, handed out only by a view that
+# checks the viewer is a confirmed member of the plot or the treasurer.
+READING_PHOTO_DIR = env.path("READING_PHOTO_DIR", default=BASE_DIR / "private" / "readings")
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="СНТ <noreply@localhost>")

@@ -18,5 +18,12 @@ __all__ = ["electricity", "period_title"]  # period_title: the page's words, kep
 def electricity(request: HttpRequest) -> HttpResponse:
     bank = bank_details(request)
     page = electricity_page(user=request.user, bank=bank)
-    context = {"bank": bank, "plots": page.plots, "periods": page.periods, "codes": page.codes, "charts": page.charts}
+    context = {
+        "bank": bank,
+        "plots": page.plots,
+        "periods": page.periods,
+        "codes": page.codes,
+        "charts": page.charts,
+        "sources": page.sources,
+    }
     return render(request, "members/electricity.html", context)

@@ -14,7 +14,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 WIDTHS = (390, 1280)
 ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
 CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
-CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/"]
+CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/", "/cabinet/readings/"]
 
 
 def audit(page) -> list[str]:

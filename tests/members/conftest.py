@@ -5,6 +5,7 @@ from django.core import mail
 
 from tests.fakes.smsru import FakeSmsRu
 from tests.home.factories import site_pages  # noqa: F401 - fixture
+from tests.members.readings_data import in_window, meter  # noqa: F401 - fixtures of the readings tests
 
 
 @pytest.fixture

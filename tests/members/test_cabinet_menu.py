@@ -29,6 +29,7 @@ def _menu(html: bytes) -> tuple[bool, list[str]]:
     [
         ("/kabinet/payments/", "Статус моих оплат от 26 апреля 2022"),
         ("/kabinet/electricity/", "Показания моих счетчиков электричества"),
+        ("/kabinet/readings/", "Передать показания"),
         ("/kabinet/reconciliation/", "Акт сверки"),
         ("/kabinet/", "269"),
         ("/kabinet/edit/", "Изменить регистрационные данные"),

@@ -15,7 +15,7 @@ from wagtail.models import Collection, Page, PageViewRestriction, Revision, Site
 from wagtail.models import Task as WagtailTask
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
-from members.models import PlotClaim, Profile, SmsMessage
+from members.models import PlotClaim, Profile, ReadingSubmission, SmsMessage
 from tests.factories import UserFactory
 from tests.security.urlwalk import DENIED, ERROR, LOGIN, NOT_ALLOWED, NOT_FOUND, outcome
 from tests.security.world import keep_logged_in, make_other_member, role_clients
@@ -65,6 +65,7 @@ KEY_MODELS = (
     Payment,
     ImportBatch,
     SmsMessage,
+    ReadingSubmission,
     Tariff,
     FeeRate,
     Article,
@@ -94,6 +95,7 @@ def state() -> dict[str, object]:
         "claims": list(PlotClaim.objects.order_by("pk").values_list("pk", "status")),
         "profiles": list(Profile.objects.order_by("pk").values_list("pk", "phone", "sms_consent", "owner_name")),
         "sms": list(SmsMessage.objects.order_by("pk").values_list("pk", "status")),
+        "readings": list(ReadingSubmission.objects.order_by("pk").values_list("pk", "status", "day", "night")),
         "pages": list(Page.objects.order_by("pk").values_list("pk", "live", "locked", "title", "path")),
         "payments": list(Payment.objects.order_by("pk").values_list("pk", "plot_id", "amount")),
     }

@@ -212,6 +212,7 @@ URL_ACCESS = {
     "admin/^billing/reconciliation/batches/(?P<pk>[0-9]{1,9})/$": BILLING,
     "admin/^billing/reconciliation/batches/(?P<pk>[0-9]{1,9})/archive\\.zip$": BILLING,  # never under /media/
     "admin/claims/": BILLING,
+    "admin/members/readings/": BILLING,
     "admin/sms/": BILLING,
     "admin/^reminders/$": BILLING,
     "admin/^reminders/(?P<pk>[0-9]{1,9})/$": BILLING,
@@ -333,6 +334,9 @@ URL_ACCESS = {
     "cabinet/payments/": CABINET,
     "cabinet/electricity/": CABINET,
     "cabinet/^electricity/export\\.(?P<format>csv|xlsx)$": CABINET,
+    "cabinet/readings/": CABINET,
+    # a meter photo: the plot's confirmed members and the treasurer; never under /media/
+    "cabinet/^readings/photos/(?P<pk>[1-9][0-9]{0,8})/$": (LOGIN, OK, OK, NOT_FOUND, OK),
     "cabinet/reconciliation/": CABINET,
     # the member's own plot only: staff have no confirmed claim on plot 777
     "cabinet/^reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),

@@ -36,7 +36,8 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.models import DebtReminder, PlotClaim, ReconciliationBatch, ReminderRound, User
+from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
+from members.readings.photos import store_photo
 from tests.factories import (
     ChargeFactory,
     MeterFactory,
@@ -103,6 +104,15 @@ def build_world() -> dict:
 
     batch = _reconciliation_batch()
     reminders = _reminder_round(member, plot)
+    submission = ReadingSubmission.objects.create(
+        meter=meter,
+        period="2022-06",
+        taken_on=datetime.date(2022, 7, 1),
+        day=SECRET_READINGS[2] + 100,
+        night=SECRET_READINGS[3] + 50,
+        photo=store_photo(png_file().read(), "png"),
+        submitted_by=member,
+    )
     image = get_image_model().objects.create(title="Логотип", file=png_file())
     Redirect.objects.create(old_path="/staraya", redirect_link="/")
     return {
@@ -118,6 +128,7 @@ def build_world() -> dict:
         "statement": statement,
         "reconciliation_batch": batch,
         "reminder_round": reminders,
+        "reading_submission": submission,
     }
 
 
@@ -262,6 +273,7 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("admin/billing/statement/", "batch_id", str(world["statement"].pk)))
     rules.append(Fill("admin/^billing/reconciliation/batches/", "pk", str(world["reconciliation_batch"].pk)))
     rules.append(Fill("admin/^reminders/", "pk", str(world["reminder_round"].pk)))
+    rules.append(Fill("cabinet/^readings/photos/", "pk", str(world["reading_submission"].pk)))
     for model in (Plot, Meter, Reading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
