@@ -1,5 +1,6 @@
 """django-q2 tasks: they take plain values and call a service."""
 
+from members.readings.reminders import reminder_fill
 from members.reconciliation.batch import reconciliation_batch_run
 from members.reminders.service import reminder_round_send
 from members.services.claims import claim_decision_emails
@@ -40,3 +41,11 @@ def send_debt_reminders(round_id: int, base_url: str = "") -> str:
         f"напоминания, рассылка {done.pk}: SMS в очереди {done.queued}, писем {done.sent}, "
         f"пропущено (оплачено) {done.skipped}, не отправлено {done.failed}"
     )
+
+
+def remind_readings() -> str:
+    """Daily: while the readings window is open, queue the reminder to those who have not reported
+    (once per member and window, by the outbox's key) and send what is queued."""
+    queued = reminder_fill()
+    sent = sms_outbox_send() if queued else None
+    return f"напоминаний о показаниях в очереди: {queued}" + (f", отправлено {sent.sent}" if sent else "")

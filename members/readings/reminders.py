@@ -2,11 +2,9 @@
 has a current meter without a submission in this window — one message per member (the text names
 no plot), planned in a fixed number of queries.
 
-Queueing goes through the SMS outbox (members.sms), whose unique key is (member, plot, period). The
-monthly SMS uses period = the consumption month ГГГГ-ММ, so a reminder keyed by the window's month
-would take the place of that month's bill SMS sent a few days later. Until the outbox tells kinds of
-messages apart (SmsMessage.kind, being added on another branch) the reminder is planned and shown
-(`remind_readings --dry-run`), not queued; then it is one bulk_create with kind="readings".
+Queued through the SMS outbox (members.sms) as kind «readings», keyed by (member, the member's first
+plot, the window's month): a second run, a daily schedule inside the window or two workers at once
+queue nothing twice, and the monthly bill SMS of the same month keeps its own key.
 """
 
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from billing.models import Meter
 from members.partnership import partnership_settings
 from members.readings.models import ReadingSettings, ReadingSubmission
 from members.readings.window import Window, current_window
+from members.sms.models import SmsMessage
 from members.sms.segments import sms_segments
 from members.sms.selectors import sms_recipient_claims
 
@@ -54,12 +53,15 @@ def reminder_plan(*, window: Window | None = None, settings: ReadingSettings | N
         ).values_list("meter_id", flat=True)
     )
     text = settings.render_sms(partnership_settings().short_name)
+    first_claim: dict[int, object] = {}
     planned, reminded = [], set()
     for claim in claims:  # by member, then plot number
+        first = first_claim.setdefault(claim.user_id, claim)  # the message's key plot: always the same
         missing = [m for m in meters_of.get(claim.plot_id, []) if m not in reported]
         if claim.user_id in reminded or not missing:
             continue
         reminded.add(claim.user_id)
+        claim = first
         planned.append(
             PlannedReminder(
                 user_id=claim.user_id,
@@ -71,3 +73,30 @@ def reminder_plan(*, window: Window | None = None, settings: ReadingSettings | N
             )
         )
     return planned
+
+
+def reminder_fill(*, window: Window | None = None) -> int:
+    """Queue the window's reminders in the SMS outbox (only while the window is open); how many
+    new rows. The outbox's unique key makes this idempotent: run it every day of the window."""
+    window = window or current_window()
+    if not window.is_open:
+        return 0
+    planned = reminder_plan(window=window)
+    mine = SmsMessage.objects.filter(kind=SmsMessage.Kind.READINGS, period=window.period)
+    before = mine.count()
+    SmsMessage.objects.bulk_create(
+        [
+            SmsMessage(
+                user_id=message.user_id,
+                plot_id=message.plot_id,
+                period=window.period,
+                kind=SmsMessage.Kind.READINGS,
+                phone=message.phone,
+                text=message.text,
+                segments=message.segments,
+            )
+            for message in planned
+        ],
+        ignore_conflicts=True,
+    )
+    return mine.count() - before

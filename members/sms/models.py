@@ -4,13 +4,15 @@ from django.db.models import Q
 
 
 class SmsMessage(models.Model):
-    """The SMS outbox: one monthly row per (member, plot, period), one reminder per (member, plot,
-    reminder round). The unique keys make a second run, or two workers at once, queue nothing
-    twice; rows are sent from here, never directly."""
+    """The SMS outbox: one monthly row per (member, plot, period), one debt reminder per (member,
+    plot, reminder round), one readings reminder per (member, plot, window's month). The unique keys
+    make a second run, or two workers at once, queue nothing twice; rows are sent from here, never
+    directly."""
 
     class Kind(models.TextChoices):
         MONTHLY = "monthly", "ежемесячное"
         REMINDER = "reminder", "напоминание о долге"
+        READINGS = "readings", "напоминание о показаниях"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "в очереди"
@@ -25,7 +27,9 @@ class SmsMessage(models.Model):
     )
     plot = models.ForeignKey("billing.Plot", verbose_name="участок", on_delete=models.CASCADE, related_name="+")
     period = models.CharField(
-        "период", max_length=7, help_text="месяц расхода, ГГГГ-ММ (у напоминания — месяц даты долга)"
+        "период",
+        max_length=7,
+        help_text="месяц расхода, ГГГГ-ММ (у напоминания о долге — месяц даты долга, о показаниях — месяц приёма)",
     )
     kind = models.CharField("вид", max_length=8, choices=Kind.choices, default=Kind.MONTHLY)
     reminder_round = models.ForeignKey(
@@ -67,8 +71,13 @@ class SmsMessage(models.Model):
                 condition=Q(kind="reminder"),
                 name="smsmessage_reminder_user_plot_round_unique",
             ),
+            models.UniqueConstraint(
+                fields=["user", "plot", "period"],
+                condition=Q(kind="readings"),
+                name="smsmessage_readings_user_plot_period_unique",
+            ),
             models.CheckConstraint(
-                condition=Q(kind="monthly", reminder_round__isnull=True)
+                condition=Q(kind__in=["monthly", "readings"], reminder_round__isnull=True)
                 | Q(kind="reminder", reminder_round__isnull=False),
                 name="smsmessage_kind_round",
             ),
