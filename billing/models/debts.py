@@ -13,6 +13,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import RevisionMixin
 
+from billing.models.fields import day_of_month_field
+
 SMS_REMINDER_DEFAULT = "{name}: долг по участку {plot} — {amount} руб. Просим оплатить."
 REMINDER_FIELDS = frozenset({"name", "plot", "amount"})
 UNKNOWN_PLACEHOLDER = "Неизвестная подстановка: можно только {name}, {plot} и {amount}."
@@ -47,19 +49,16 @@ class DebtSettings(BaseGenericSetting):
     """Due dates where an article names none, and the reminders to debtors: one set for the
     partnership (billing's own settings, so billing never reads home's)."""
 
-    fee_due_day = models.PositiveSmallIntegerField(
-        "взносы: оплатить до (число)", default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
-    )
+    fee_due_day = day_of_month_field("взносы: оплатить до (число)", default=1)
     fee_due_month = models.PositiveSmallIntegerField(
         "взносы: оплатить до (месяц)",
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Членские и целевые взносы года со сроком по умолчанию: до 1 июля этого года.",
     )
-    electricity_due_day = models.PositiveSmallIntegerField(
+    electricity_due_day = day_of_month_field(
         "электроэнергия: оплатить до (число следующего месяца)",
         default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text="Попадает в SMS: «Оплатить до 5 числа».",
     )
     other_due_days = models.PositiveSmallIntegerField(

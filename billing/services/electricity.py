@@ -183,28 +183,31 @@ def plot_periods(
         if len(inside) == 1 and inside[0].start.taken_on == start and inside[0].end.taken_on == end:
             periods.append(_one_span_period(plot_id, inside[0]))  # most periods: one meter, two readings
             continue
-        first = [s.start for s in inside if s.start.taken_on == start]
-        last = [s.end for s in inside if s.end.taken_on == end]
-        periods.append(
-            PlotPeriod(
-                plot_id=plot_id,
-                start=start,
-                end=end,
-                start_day=sum(r.day for r in first),
-                start_night=sum(r.night for r in first),
-                end_day=sum(r.day for r in last),
-                end_night=sum(r.night for r in last),
-                day=sum(s.end.day - s.start.day for s in inside),
-                night=sum(s.end.night - s.start.night for s in inside),
-                single_meter_kwh=sum(s.end.total - s.start.total for s in inside if not s.two_zone),
-                two_zone_day_kwh=sum(s.end.day - s.start.day for s in inside if s.two_zone),
-                two_zone_night_kwh=sum(s.end.night - s.start.night for s in inside if s.two_zone),
-                two_zone=all(s.two_zone for s in inside),
-                start_source=_source_of(first),
-                end_source=_source_of(last),
-            )
-        )
+        periods.append(_summed_period(plot_id, start, end, inside))
     return periods
+
+
+def _summed_period(plot_id: int, start: datetime.date, end: datetime.date, inside: list[_Span]) -> PlotPeriod:
+    """A period of several spans (meters replaced, or one meter skipping a date): their sums."""
+    first = [s.start for s in inside if s.start.taken_on == start]
+    last = [s.end for s in inside if s.end.taken_on == end]
+    return PlotPeriod(
+        plot_id=plot_id,
+        start=start,
+        end=end,
+        start_day=sum(r.day for r in first),
+        start_night=sum(r.night for r in first),
+        end_day=sum(r.day for r in last),
+        end_night=sum(r.night for r in last),
+        day=sum(s.end.day - s.start.day for s in inside),
+        night=sum(s.end.night - s.start.night for s in inside),
+        single_meter_kwh=sum(s.end.total - s.start.total for s in inside if not s.two_zone),
+        two_zone_day_kwh=sum(s.end.day - s.start.day for s in inside if s.two_zone),
+        two_zone_night_kwh=sum(s.end.night - s.start.night for s in inside if s.two_zone),
+        two_zone=all(s.two_zone for s in inside),
+        start_source=_source_of(first),
+        end_source=_source_of(last),
+    )
 
 
 _SOURCE_WEIGHT = {Reading.Source.ESTIMATE: 2, Reading.Source.MEMBER: 1}

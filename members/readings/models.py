@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from billing.models.fields import day_of_month_field
 from members.sms.segments import sms_segments
 
 READINGS_SMS_DEFAULT = "{name}: с {start} по {end} число передайте показания счётчика на сайте."
@@ -16,13 +16,10 @@ SMS_CHECK_SIGNATURE = "СНТ"  # when the partnership has no SMS signature yet
 class ReadingSettings(BaseGenericSetting):
     """When members may report their meters, and the SMS sent when that starts."""
 
-    window_start_day = models.PositiveSmallIntegerField(
-        "приём показаний: с (число месяца)", default=20, validators=[MinValueValidator(1), MaxValueValidator(28)]
-    )
-    window_end_day = models.PositiveSmallIntegerField(
+    window_start_day = day_of_month_field("приём показаний: с (число месяца)", default=20)
+    window_end_day = day_of_month_field(
         "приём показаний: по (число месяца)",
         default=25,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text="Включительно. Показания, переданные в эти дни, учитываются на 1 число следующего месяца.",
     )
     sms_text = models.CharField(

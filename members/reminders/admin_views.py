@@ -18,7 +18,8 @@ from django_q.tasks import async_task
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from members.reminders.models import DebtReminder, ReminderRound
-from members.reminders.service import new_round_key, reminder_plan, reminder_round_start
+from members.reminders.plan import reminder_plan
+from members.reminders.service import new_round_key, reminder_round_start
 from members.reminders.text import longest_sample
 from members.sms.segments import sms_segments
 

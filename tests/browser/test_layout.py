@@ -4,6 +4,7 @@ sideways, axe-core finds no violation, and on a phone the amounts due are on the
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, UserFactory
 from tests.members.cabinet_data import build_seed
@@ -35,6 +36,17 @@ def audit(page) -> list[str]:
         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
     )
     return problems + violations
+
+
+def open_cabinet_item(page, label: str) -> None:
+    """«Мои данные» → the item, through the main menu as a member would (a phone folds it away)."""
+    menu = page.get_by_role("navigation", name="Главное меню")
+    toggle = page.get_by_role("button", name="Меню")
+    if toggle.count() and toggle.first.is_visible():
+        toggle.first.click()
+    menu.get_by_text("Мои данные").click()
+    menu.get_by_role("link", name=label).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(label)
 
 
 def open_at(browser, live_server, width: int):

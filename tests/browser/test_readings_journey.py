@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from billing.models import Meter, Reading
 from members.models import PlotClaim, ReadingSubmission
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_layout import WIDTHS, audit, log_in, open_at
+from tests.browser.test_layout import WIDTHS, audit, log_in, open_at, open_cabinet_item
 from tests.browser.test_treasurer_journey import TREASURER, TREASURER_PASSWORD, open_billing_item, treasurer_group
 from tests.factories import (
     PASSWORD,
@@ -42,22 +42,12 @@ def member_269(transactional_db, site_pages, monkeypatch):
     return user
 
 
-def open_from_the_menu(page) -> None:
-    menu = page.get_by_role("navigation", name="Главное меню")
-    toggle = page.get_by_role("button", name="Меню")
-    if toggle.count() and toggle.first.is_visible():  # a phone folds the main menu away
-        toggle.first.click()
-    menu.get_by_text("Мои данные").click()
-    menu.get_by_role("link", name="Передать показания").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Передать показания")
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_member_submits_and_the_treasurer_accepts(browser, live_server, member_269, width, tmp_path):
     (SCREENSHOTS / "readings").mkdir(parents=True, exist_ok=True)
     context, page = open_at(browser, live_server, width)
     log_in(page, "269")
-    open_from_the_menu(page)
+    open_cabinet_item(page, "Передать показания")
     card = page.locator("section", has=page.get_by_role("heading", name="Участок 269, счётчик № SN-269"))
     expect(card).to_contain_text("день (T1) 1300, ночь (T2) 650")
     assert audit(page) == []

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from members.models import PlotClaim
 from tests.billing.reconciliation_data import golden_269
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_layout import WIDTHS, audit, log_in, open_at
+from tests.browser.test_layout import WIDTHS, audit, log_in, open_at, open_cabinet_item
 from tests.browser.test_treasurer_journey import TREASURER, TREASURER_PASSWORD, open_billing_item, treasurer_group
 from tests.factories import PASSWORD, PlotClaimFactory, UserFactory
 from tests.members.acts import fill_settings, pdf_text
@@ -28,22 +28,12 @@ def member_269(transactional_db, site_pages):
     return user
 
 
-def open_from_the_menu(page) -> None:
-    menu = page.get_by_role("navigation", name="Главное меню")
-    toggle = page.get_by_role("button", name="Меню")
-    if toggle.count() and toggle.first.is_visible():  # a phone folds the main menu away
-        toggle.first.click()
-    menu.get_by_text("Мои данные").click()
-    menu.get_by_role("link", name="Акт сверки").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Акт сверки")
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_member_downloads_the_акт_and_the_page_fits(browser, live_server, member_269, width):
     (SCREENSHOTS / "reconciliation").mkdir(parents=True, exist_ok=True)
     context, page = open_at(browser, live_server, width)
     log_in(page, "269")
-    open_from_the_menu(page)
+    open_cabinet_item(page, "Акт сверки")
     assert audit(page) == []
     page.screenshot(path=str(SCREENSHOTS / "reconciliation" / f"cabinet-{width}.png"), full_page=True)
 

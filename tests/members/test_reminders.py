@@ -20,9 +20,9 @@ from django.urls import reverse
 from billing.models import Article, DebtSettings
 from members.models import PlotClaim, Profile, SmsMessage
 from members.reminders.models import DebtReminder, ReminderRound
+from members.reminders.plan import reminder_plan
 from members.reminders.service import (
     new_round_key,
-    reminder_plan,
     reminder_round_send,
     reminder_round_start,
 )

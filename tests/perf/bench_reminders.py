@@ -18,7 +18,8 @@ from billing.models import Article, Charge, Payment, Plot
 from billing.services.debts.loading import load_debts
 from members.models import PlotClaim, Profile, SmsMessage, User
 from members.reminders.models import DebtReminder
-from members.reminders.service import new_round_key, reminder_plan, reminder_round_send, reminder_round_start
+from members.reminders.plan import reminder_plan
+from members.reminders.service import new_round_key, reminder_round_send, reminder_round_start
 
 pytestmark = pytest.mark.django_db
 

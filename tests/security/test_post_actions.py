@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from billing.models import Article, FeeRate, Payment, PenaltyRule, Reading, Tariff
 from members.models import SmsMessage
-from members.reminders.service import new_round_key, reminder_plan
+from members.reminders.plan import reminder_plan
+from members.reminders.service import new_round_key
 from members.sms.plan import sms_plan
 from tests.factories import PlotClaimFactory
 from tests.security.posting import BILLING, CABINET, SUPERUSER, judge, post

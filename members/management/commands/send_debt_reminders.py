@@ -2,7 +2,8 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from members.reminders.service import new_round_key, reminder_plan, reminder_round_send, reminder_round_start
+from members.reminders.plan import reminder_plan
+from members.reminders.service import new_round_key, reminder_round_send, reminder_round_start
 
 
 def _date(value: str) -> datetime.date:
