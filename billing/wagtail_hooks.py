@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
-from billing import admin_views, penalty_views, statement_views
+from billing import admin_views, line_views, penalty_views, statement_views
 from billing.admin_views import IMPORT_PERMISSION
 from billing.modeladmins import BILLING_MENU_HOOK, BillingGroup
 from billing.snippets import (
@@ -69,6 +69,16 @@ def register_penalties_menu_item():
     return PenaltiesMenuItem("Начислить пени", reverse("billing_accrue_penalties"), icon_name="warning", order=66)
 
 
+class ReadingsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(line_views.READINGS_PERMISSION)
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_estimates_menu_item():
+    return ReadingsMenuItem("Расчётные показания", reverse("billing_estimate_readings"), icon_name="time", order=67)
+
+
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
     return [
@@ -86,6 +96,8 @@ def register_billing_admin_urls():
         ),
         path("billing/accrue/", admin_views.AccrueFeesView.as_view(), name="billing_accrue"),
         path("billing/penalties/", penalty_views.AccruePenaltiesView.as_view(), name="billing_accrue_penalties"),
+        path("billing/estimates/", line_views.EstimateReadingsView.as_view(), name="billing_estimate_readings"),
+        path("billing/meters/replace/", line_views.MeterReplacementView.as_view(), name="billing_replace_meter"),
         path("billing/finance/", statement_views.FinanceReportView.as_view(), name="billing_finance_report"),
         path("billing/statement/queue/", statement_views.QueueView.as_view(), name="billing_statement_queue"),
         path(

@@ -68,6 +68,9 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     # debts (issue 13): the penalty rules, and the due dates and reminders in «Сроки оплаты и напоминания»
     expected |= {f"billing.{action}_penaltyrule" for action in ("add", "change", "delete", "view")}
     expected |= {"billing.change_debtsettings"}
+    for model in ("mainmeter", "mainreading"):  # issue 14: main meters and the line balance
+        expected |= {f"billing.{action}_{model}" for action in ("add", "change", "delete", "view")}
+    expected |= {"billing.change_linesettings"}
     assert granted == expected
 
 
@@ -81,6 +84,8 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Участки",
         "Счётчики",
         "Показания",
+        "Общие счётчики",
+        "Показания общих счётчиков",
         "Начисления",
         "Платежи",
         "Выписка банка",
@@ -96,6 +101,7 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Смета",
         "Правила начисления пеней",
         "Начислить пени",
+        "Расчётные показания",
         "SMS-рассылка",
     ]
 

@@ -1,0 +1,317 @@
+"""The line balance: per month and main meter, what the main meter counted against the sum of the
+plots' meters it feeds, the loss in kWh, percent and roubles at the supplier's price.
+
+A plot's consumption in a month is its meters' rise from the month's first reading to the next
+month's first one (a meter removed mid-month: to its final reading; a meter installed mid-month:
+from its initial one), so a replacement counts both meters. It is summed in the database: a fixed
+number of queries whatever the number of plots and years (main meters, their readings, the plots'
+sums, the settings), and only the months shown are read.
+
+A meter «на вводе» feeds every plot; a feeder meter feeds the plots whose `main_meter` is it.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Max, Min, Q, Value, When, Window
+from django.db.models.functions import Lead
+from django.utils.safestring import SafeString, mark_safe
+
+from billing.models import LineSettings, MainMeter, MainReading, Reading
+
+KOPECK = Decimal("0.01")
+MONTHS_RU = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def month_index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: int) -> datetime.date:
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class PlotsSum:
+    kwh: int = 0
+    plots: int = 0  # plots with a consumption this month
+    estimated: int = 0  # of them, plots whose month ends on an estimated reading
+    missing: int = 0  # meters without a reading at the month's end
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    main_meter_id: int
+    main_meter: str
+    kind: str
+    month: datetime.date  # the 1st
+    main_kwh: int
+    plots: PlotsSum
+    price: Decimal
+
+    @property
+    def period_label(self) -> str:
+        return f"{MONTHS_RU[self.month.month - 1]} {self.month.year}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{MONTHS_SHORT[self.month.month - 1]} {self.month:%y}"
+
+    @property
+    def loss_kwh(self) -> int:
+        return self.main_kwh - self.plots.kwh
+
+    @property
+    def loss_percent(self) -> Decimal | None:
+        if self.main_kwh <= 0:
+            return None
+        return (Decimal(self.loss_kwh) * 100 / self.main_kwh).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def loss_cost(self) -> Decimal:
+        return (Decimal(self.loss_kwh) * self.price).quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class LineBalance:
+    price: Decimal
+    rows: list[BalanceRow]  # newest first, by main meter name within a month
+
+    @property
+    def meters(self) -> list[str]:
+        return list(dict.fromkeys(row.main_meter for row in sorted(self.rows, key=lambda r: r.main_meter)))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+def _main_values(meters: list[MainMeter], until: datetime.date | None) -> dict[int, dict[int, int]]:
+    """Main meter id → month index → day + night on the 1st of that month (one query: a main meter
+    has a reading a month, so even ten years of them are a few hundred rows)."""
+    readings = MainReading.objects.filter(main_meter__in=meters, taken_on__day=1)
+    if until is not None:
+        readings = readings.filter(taken_on__lte=until)
+    values: dict[int, dict[int, int]] = defaultdict(dict)
+    for meter_id, taken_on, day, night in readings.order_by().values_list("main_meter_id", "taken_on", "day", "night"):
+        values[meter_id][month_index(taken_on)] = day + night
+    return values
+
+
+def _plots_sql(first: int, last: int) -> tuple[str, list]:
+    """Per meter and month: the first and last values, whether the month starts on an estimate, and
+    the next month's first values (LEAD), compiled by the ORM; wrapped by a sum per feeder and month.
+    The month is a CASE over the month starts (no per-row date function: SQLite's are Python calls)."""
+    starts = [month_start(index) for index in range(first, last + 3)]
+    idx = Case(
+        *(When(taken_on__lt=start, then=Value(first + n - 1)) for n, start in enumerate(starts[1:], start=1)),
+        output_field=IntegerField(),
+    )
+    first_of_month_estimate = Case(
+        When(Q(source=Reading.Source.ESTIMATE.value) & Q(taken_on__in=starts), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+    def following(name: str) -> Window:
+        return Window(Lead(name), partition_by=[F("meter_id")], order_by=F("idx").asc())
+
+    grouped = (
+        Reading.objects.filter(taken_on__gte=starts[0], taken_on__lt=starts[-1])
+        .annotate(idx=idx, plot=F("meter__plot_id"), feeder=F("meter__plot__main_meter_id"))
+        .values("meter_id", "plot", "feeder", "idx")
+        .annotate(
+            min_day=Min("day"),
+            max_day=Max("day"),
+            min_night=Min("night"),
+            max_night=Max("night"),
+            min_on=Min("taken_on"),
+            max_on=Max("taken_on"),
+            est=Max(first_of_month_estimate),
+        )
+        .annotate(
+            next_idx=following("idx"),
+            next_day=following("min_day"),
+            next_night=following("min_night"),
+            next_est=following("est"),
+        )
+        .order_by()
+    )
+    inner, params = grouped.query.sql_with_params()
+    closed = "g.next_idx = g.idx + 1"
+    # the inner query is the ORM's own SQL and every value is a parameter
+    sql = f"""
+        SELECT g.feeder, g.idx,
+            SUM(CASE WHEN {closed} THEN g.next_day - g.min_day + g.next_night - g.min_night
+                     WHEN g.max_on > g.min_on THEN g.max_day - g.min_day + g.max_night - g.min_night
+                     ELSE 0 END),
+            COUNT(DISTINCT CASE WHEN {closed} OR g.max_on > g.min_on THEN g.plot END),
+            COUNT(DISTINCT CASE WHEN {closed} AND g.next_est = 1 THEN g.plot END),
+            SUM(CASE WHEN {closed} OR g.max_on > g.min_on THEN 0 ELSE 1 END)
+        FROM ({inner}) g
+        WHERE g.idx <= %s
+        GROUP BY g.feeder, g.idx
+    """  # noqa: S608
+    return sql, [*params, last]
+
+
+def _plots_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]:
+    """(feeder id or None, month index) → the plots' sum: one query."""
+    sql, params = _plots_sql(first, last)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (feeder, idx): PlotsSum(int(kwh or 0), plots, estimated, int(missing or 0))
+            for feeder, idx, kwh, plots, estimated, missing in cursor.fetchall()
+        }
+
+
+def _add(a: PlotsSum, b: PlotsSum) -> PlotsSum:
+    return PlotsSum(a.kwh + b.kwh, a.plots + b.plots, a.estimated + b.estimated, a.missing + b.missing)
+
+
+def line_balance(*, months: int = 24, until: datetime.date | None = None) -> LineBalance:
+    """The last `months` months up to the newest one with main meter readings at both ends (before
+    `until` if given), newest first: four queries whatever the plots and years."""
+    settings = LineSettings.current()
+    meters = list(MainMeter.objects.order_by("name"))
+    if not meters:
+        return LineBalance(price=settings.supplier_price, rows=[])
+    values = _main_values(meters, until)
+    ends = [index for by_month in values.values() for index in by_month if index - 1 in by_month]
+    if not ends:
+        return LineBalance(price=settings.supplier_price, rows=[])
+    last = max(ends) - 1
+    first = last - months + 1
+    main = {
+        (meter_id, index): by_month[index + 1] - by_month[index]
+        for meter_id, by_month in values.items()
+        for index in range(first, last + 1)
+        if index in by_month and index + 1 in by_month
+    }
+    plots = _plots_sums(first, last)
+    everything: dict[int, PlotsSum] = defaultdict(PlotsSum)
+    for (_, idx), value in plots.items():
+        everything[idx] = _add(everything[idx], value)
+    rows = []
+    for index in range(last, first - 1, -1):
+        for meter in meters:
+            if (meter.pk, index) not in main:
+                continue
+            if meter.kind == MainMeter.Kind.TRANSFORMER:
+                fed = everything.get(index, PlotsSum())
+            else:
+                fed = plots.get((meter.pk, index), PlotsSum())
+            rows.append(
+                BalanceRow(
+                    meter.pk,
+                    meter.name,
+                    meter.kind,
+                    month_start(index),
+                    main[meter.pk, index],
+                    fed,
+                    settings.supplier_price,
+                )
+            )
+    return LineBalance(price=settings.supplier_price, rows=rows)
+
+
+# The chart: the monthly loss in kWh as server-rendered SVG bars, oldest first; negative bars (the
+# plots counted more than the main meter, e.g. an estimate too high) go below the zero line.
+BAR, GAP, LEFT, TOP, BOTTOM, HEIGHT, FONT = 22, 8, 56, 14, 40, 150, 13
+LOSS_COLOUR, GAIN_COLOUR = "#b3261e", "#1f6f8b"
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    month: datetime.date
+    label: str
+    loss_kwh: int
+    percent: Decimal | None
+
+    @property
+    def title(self) -> str:
+        percent = f" ({self.percent} %)".replace(".", ",") if self.percent is not None else ""
+        return f"{MONTHS_RU[self.month.month - 1]} {self.month.year}: потери {self.loss_kwh} кВт*ч{percent}"
+
+
+def chart_bars(balance: LineBalance) -> list[ChartBar]:
+    """One bar a month, oldest first: the meters «на вводе» if there are any (they measure
+    everything), else the feeders' losses added up."""
+    transformers = any(row.kind == MainMeter.Kind.TRANSFORMER for row in balance.rows)
+    by_month: dict[datetime.date, list[BalanceRow]] = defaultdict(list)
+    for row in balance.rows:
+        if row.kind == MainMeter.Kind.TRANSFORMER or not transformers:
+            by_month[row.month].append(row)
+    bars = []
+    for month in sorted(by_month)[-24:]:
+        rows = by_month[month]
+        main = sum(r.main_kwh for r in rows)
+        loss = sum(r.loss_kwh for r in rows)
+        percent = (Decimal(loss) * 100 / main).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if main > 0 else None
+        bars.append(ChartBar(month, rows[0].short_label, loss, percent))
+    return bars
+
+
+def balance_chart(balance: LineBalance) -> SafeString:
+    """The loss per month as inline SVG (no script): `<title>` and `<desc>` name it, every bar has its
+    title; the table under it is the text alternative. Empty without any month."""
+    bars = chart_bars(balance)
+    if not bars:
+        return mark_safe("")  # noqa: S308 -- a constant
+    peak = max(abs(bar.loss_kwh) for bar in bars) or 1
+    low = min(0, *(bar.loss_kwh for bar in bars))
+    high = max(0, *(bar.loss_kwh for bar in bars))
+    span = (high - low) or 1
+    width = LEFT + len(bars) * (BAR + GAP) + GAP
+    total = TOP + HEIGHT + BOTTOM
+    zero_y = TOP + HEIGHT * high / span
+    desc = (
+        f"{len(bars)} мес. с {bars[0].title.split(':')[0]} по {bars[-1].title.split(':')[0]}; "
+        f"наибольшие потери за месяц {peak} кВт*ч. Те же числа — в таблице ниже."
+    )
+    parts = [
+        f'<svg class="balance-chart" width="{width}" height="{total}" viewBox="0 0 {width} {total}" role="img" '
+        'aria-labelledby="balance-chart-title balance-chart-desc" xmlns="http://www.w3.org/2000/svg">',
+        '<title id="balance-chart-title">Потери электроэнергии по месяцам, кВт*ч</title>',
+        f'<desc id="balance-chart-desc">{escape(desc)}</desc>',
+        f'<line x1="{LEFT}" y1="{zero_y:.1f}" x2="{width}" y2="{zero_y:.1f}" stroke="#555" stroke-width="1"/>',
+        f'<text x="{LEFT - 6}" y="{zero_y + 4:.1f}" text-anchor="end" font-size="{FONT}">0</text>',
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="{FONT}">{high}</text>',
+    ]
+    if low < 0:
+        parts.append(f'<text x="{LEFT - 6}" y="{TOP + HEIGHT + 4}" text-anchor="end" font-size="{FONT}">{low}</text>')
+    for n, bar in enumerate(bars):
+        x = LEFT + GAP + n * (BAR + GAP)
+        height = HEIGHT * abs(bar.loss_kwh) / span
+        y = zero_y - height if bar.loss_kwh >= 0 else zero_y
+        colour = LOSS_COLOUR if bar.loss_kwh >= 0 else GAIN_COLOUR
+        parts.append(
+            f"<g><title>{escape(bar.title)}</title>"
+            f'<rect x="{x}" y="{y:.1f}" width="{BAR}" height="{max(height, 1):.1f}" fill="{colour}"/></g>'
+        )
+        label_y = TOP + HEIGHT + 16 + (14 if n % 2 else 0)
+        label = escape(bar.label)
+        parts.append(
+            f'<text x="{x + BAR / 2:.1f}" y="{label_y}" text-anchor="middle" font-size="{FONT}">{label}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 -- every text in it is escaped above

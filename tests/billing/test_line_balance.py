@@ -1,0 +1,178 @@
+"""The line balance: main meters against the plots they feed, its fixed number of queries, and the
+public page «Баланс электроэнергии»."""
+
+import datetime
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+
+from billing.line_balance import balance_chart, line_balance
+from billing.models import LineBalancePage, LineSettings, MainMeter, MainReading, Meter, Reading
+from billing.services.estimates import estimate_readings
+from billing.services.meters import Replacement, replace_meter
+from tests.factories import MeterFactory, PlotFactory, ReadingFactory
+from tests.home.factories import site_pages  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def _main(meter, rows):
+    MainReading.objects.bulk_create(
+        MainReading(main_meter=meter, taken_on=taken_on, day=day, night=night) for taken_on, day, night in rows
+    )
+
+
+def _plot(number, rows, *, feeder=None, kind=Meter.Kind.TWO_ZONE):
+    meter = MeterFactory(plot=PlotFactory(number=number, main_meter=feeder), kind=kind, serial=f"S{number}")
+    for taken_on, day, night in rows:
+        ReadingFactory(meter=meter, taken_on=taken_on, day=day, night=night)
+    return meter
+
+
+@pytest.fixture
+def world():
+    """A meter «на вводе» over plots 1–3 for April and May 2026; plot 3 is on feeder «Фидер 2»."""
+    LineSettings.objects.create(supplier_price=Decimal("5.50"))
+    transformer = MainMeter.objects.create(name="Ввод ТП-1", kind=MainMeter.Kind.TRANSFORMER)
+    feeder = MainMeter.objects.create(name="Фидер 2", kind=MainMeter.Kind.FEEDER)
+    _main(transformer, [(D(2026, 4, 1), 10000, 4000), (D(2026, 5, 1), 10700, 4300), (D(2026, 6, 1), 11500, 4600)])
+    _main(feeder, [(D(2026, 4, 1), 500, 0), (D(2026, 5, 1), 720, 0), (D(2026, 6, 1), 950, 0)])
+    one = _plot(1, [(D(2026, 4, 1), 1000, 500), (D(2026, 5, 1), 1400, 600), (D(2026, 6, 1), 1800, 700)])
+    two = _plot(2, [(D(2026, 3, 1), 0, 0), (D(2026, 4, 1), 100, 50), (D(2026, 5, 1), 300, 100)])
+    three = _plot(
+        3, [(D(2026, 4, 1), 50, 0), (D(2026, 5, 1), 250, 0), (D(2026, 6, 1), 450, 0)], feeder=feeder, kind="single"
+    )
+    return {"transformer": transformer, "feeder": feeder, "one": one, "two": two, "three": three}
+
+
+def _rows(balance):
+    return [
+        (r.main_meter, r.month, r.main_kwh, r.plots.kwh, r.plots.plots, r.plots.estimated, r.plots.missing)
+        for r in balance.rows
+    ]
+
+
+def test_balance_per_month_and_main_meter(world):
+    balance = line_balance()
+    assert _rows(balance) == [
+        # May: plot 2 has no reading on 1 June
+        ("Ввод ТП-1", D(2026, 5, 1), 1100, 500 + 200, 2, 0, 1),
+        ("Фидер 2", D(2026, 5, 1), 230, 200, 1, 0, 0),
+        ("Ввод ТП-1", D(2026, 4, 1), 1000, 500 + 250 + 200, 3, 0, 0),
+        ("Фидер 2", D(2026, 4, 1), 220, 200, 1, 0, 0),
+    ]
+    april = balance.rows[2]
+    assert (april.loss_kwh, april.loss_percent, april.loss_cost) == (50, Decimal("5.0"), Decimal("275.00"))
+
+
+def test_estimates_are_counted_and_marked(world):
+    estimate_readings(start=D(2026, 5, 1))  # plot 2: 300 day / 100 night over 61 days → +152 / +51
+    may = line_balance().rows[0]
+    assert (may.plots.kwh, may.plots.plots, may.plots.estimated, may.plots.missing) == (700 + 152 + 51, 3, 1, 0)
+
+
+def test_a_mid_month_replacement_counts_both_meters(world):
+    Reading.objects.filter(meter=world["one"], taken_on=D(2026, 6, 1)).delete()
+    replacement = Replacement(world["one"].pk, D(2026, 5, 20), 1700, 650, "NEW", "two_zone", 10, 5)
+    new = replace_meter(replacement, today=D(2026, 12, 1))
+    ReadingFactory(meter=new, taken_on=D(2026, 6, 1), day=110, night=55)
+    may = line_balance().rows[0]
+    # old: 1400/600 → 1700/650 (350); new: 10/5 → 110/55 (150); plot 3: 200
+    assert (may.plots.kwh, may.plots.plots, may.plots.missing) == (350 + 150 + 200, 2, 1)
+
+
+def test_months_are_limited_and_until_picks_the_end(world):
+    assert [r.month for r in line_balance(months=1).rows] == [D(2026, 5, 1), D(2026, 5, 1)]
+    assert [r.month for r in line_balance(until=D(2026, 5, 31)).rows] == [D(2026, 4, 1), D(2026, 4, 1)]
+
+
+def test_empty_without_main_meters_or_readings(db):
+    assert line_balance().is_empty
+    MainMeter.objects.create(name="Ввод")
+    assert line_balance().is_empty
+    assert balance_chart(line_balance()) == ""
+
+
+def _big_world(plots: int, months: int) -> None:
+    transformer = MainMeter.objects.create(name="Ввод", kind=MainMeter.Kind.TRANSFORMER)
+    dates = [D(2020 + n // 12, n % 12 + 1, 1) for n in range(months + 1)]
+    _main(transformer, [(d, 10_000 * n, 0) for n, d in enumerate(dates)])
+    made = [PlotFactory(number=500 + n) for n in range(plots)]
+    meters = Meter.objects.bulk_create(Meter(plot=p, kind=Meter.Kind.TWO_ZONE) for p in made)
+    Reading.objects.bulk_create(
+        Reading(meter=m, taken_on=d, day=100 * n, night=20 * n) for m in meters for n, d in enumerate(dates)
+    )
+
+
+@pytest.mark.parametrize("plots, months", [(1, 3), (12, 40)])
+def test_the_selector_runs_four_queries_whatever_the_size(django_assert_num_queries, plots, months):
+    _big_world(plots, months)
+    with django_assert_num_queries(4):
+        balance = line_balance()
+    assert len(balance.rows) == min(months, 24)
+    assert balance.rows[0].plots.kwh == 120 * plots
+
+
+def test_chart_is_accessible_svg(world):
+    svg = balance_chart(line_balance())
+    assert svg.startswith('<svg class="balance-chart"') and 'role="img"' in svg
+    assert '<title id="balance-chart-title">Потери электроэнергии по месяцам' in svg
+    assert "<title>апрель 2026: потери 50 кВт*ч (5,0 %)</title>" in svg
+    assert svg.count("<rect") == 2
+
+
+def test_chart_names_are_escaped(db):
+    feeder = MainMeter.objects.create(name="<script>", kind=MainMeter.Kind.FEEDER)
+    _main(feeder, [(D(2026, 4, 1), 0, 0), (D(2026, 5, 1), 10, 0)])
+    assert "<script>" not in balance_chart(line_balance())
+
+
+def _page(site_pages):  # noqa: F811 - the fixture
+    page = site_pages.home.add_child(instance=LineBalancePage(title="Баланс электроэнергии", slug="balans"))
+    page.save_revision().publish()
+    return page
+
+
+def test_public_page_shows_the_numbers(client, world, site_pages, settings):  # noqa: F811 - the fixture
+    settings.PAGE_CACHE = False
+    html = client.get(_page(site_pages).url).content.decode()
+    assert "<caption>Баланс электроэнергии по месяцам, кВт·ч</caption>" in html
+    assert '<th scope="row">Апрель 2026</th>' in html
+    assert "<td>1000</td>" in html and "<td>950</td>" in html and "<td>50</td>" in html
+    assert "<td>5,0</td>" in html and "275,00" in html
+    assert "без показаний: 1" in html
+    assert 'class="balance-chart"' in html
+    assert "5,50 ₽ за кВт·ч" in html
+    assert "участок 1" not in html.lower()  # aggregates only
+
+
+def test_public_page_keeps_the_query_budget(
+    client,
+    world,
+    site_pages,  # noqa: F811 - the fixture
+    settings,
+    django_assert_num_queries,
+):
+    """Any public page ≤ 8 queries (issue 11), whatever the history."""
+    settings.PAGE_CACHE = settings.CABINET_CACHE = False
+    page = _page(site_pages)
+    client.get(page.url)
+    with django_assert_num_queries(7):
+        assert client.get(page.url).status_code == HTTPStatus.OK
+
+
+def test_public_page_empty_state(client, site_pages, settings):  # noqa: F811 - the fixture
+    settings.PAGE_CACHE = False
+    html = client.get(_page(site_pages).url).content.decode()
+    assert "Баланса пока нет" in html
+
+
+def test_a_cached_page_shows_new_readings(client, world, site_pages, settings):  # noqa: F811 - the fixture
+    settings.PAGE_CACHE = True
+    page = _page(site_pages)
+    assert "без показаний: 1" in client.get(page.url).content.decode()
+    estimate_readings(start=D(2026, 5, 1))
+    assert "без показаний: 1" not in client.get(page.url).content.decode()
