@@ -169,6 +169,16 @@ class EstimateReadingsForm(forms.Form):
             raise forms.ValidationError(str(refused)) from None
 
 
+class LossAllocationForm(EstimateReadingsForm):
+    """The month whose line loss is charged to the plots (dated the 1st of the next month)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "period"
+        ].help_text = "Год и месяц, например 2026-05: потери этого месяца начисляются 1-м числом следующего."
+
+
 class MeterValueField(forms.CharField):
     """A meter's value: up to seven ASCII digits (not «١٢٣», not «1e5», not a minus)."""
 

@@ -116,10 +116,11 @@ def _main_values(meters: list[MainMeter], until: datetime.date | None) -> dict[i
     return values
 
 
-def _plots_sql(first: int, last: int) -> tuple[str, list]:
+def _plots_sql(first: int, last: int, *, by_plot: bool = False) -> tuple[str, list]:
     """Per meter and month: the first and last values, whether the month starts on an estimate, and
     the next month's first values (LEAD), compiled by the ORM; wrapped by a sum per feeder and month.
-    The month is a CASE over the month starts (no per-row date function: SQLite's are Python calls)."""
+    The month is a CASE over the month starts (no per-row date function: SQLite's are Python calls).
+    `by_plot`: a row per plot (its id first) rather than per feeder, for the loss allocation."""
     starts = [month_start(index) for index in range(first, last + 3)]
     idx = Case(
         *(When(taken_on__lt=start, then=Value(first + n - 1)) for n, start in enumerate(starts[1:], start=1)),
@@ -158,8 +159,9 @@ def _plots_sql(first: int, last: int) -> tuple[str, list]:
     inner, params = grouped.query.sql_with_params()
     closed = "g.next_idx = g.idx + 1"
     # the inner query is the ORM's own SQL and every value is a parameter
+    key = "g.plot, g.feeder" if by_plot else "g.feeder"
     sql = f"""
-        SELECT g.feeder, g.idx,
+        SELECT {key}, g.idx,
             SUM(CASE WHEN {closed} THEN g.next_day - g.min_day + g.next_night - g.min_night
                      WHEN g.max_on > g.min_on THEN g.max_day - g.min_day + g.max_night - g.min_night
                      ELSE 0 END),
@@ -168,7 +170,7 @@ def _plots_sql(first: int, last: int) -> tuple[str, list]:
             SUM(CASE WHEN {closed} OR g.max_on > g.min_on THEN 0 ELSE 1 END)
         FROM ({inner}) g
         WHERE g.idx <= %s
-        GROUP BY g.feeder, g.idx
+        GROUP BY {key}, g.idx
     """  # noqa: S608
     return sql, [*params, last]
 
@@ -181,6 +183,20 @@ def _plots_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]
         return {
             (feeder, idx): PlotsSum(int(kwh or 0), plots, estimated, int(missing or 0))
             for feeder, idx, kwh, plots, estimated, missing in cursor.fetchall()
+        }
+
+
+def plots_month_kwh(month: datetime.date) -> dict[int, tuple[int | None, int]]:
+    """Plot id → (its feeder id, its kWh) for the plots whose consumption the month's balance counts
+    (a meter without a reading at the month's end is left out): one query."""
+    index = month_index(month)
+    sql, params = _plots_sql(index, index, by_plot=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            plot: (feeder, int(kwh or 0))
+            for plot, feeder, idx, kwh, counted, _, _ in cursor.fetchall()
+            if idx == index and counted
         }
 
 

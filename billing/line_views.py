@@ -4,12 +4,16 @@ the allocation of losses. Each that writes shows a preview first and writes on �
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from billing.forms import EstimateReadingsForm, MeterReplacementForm
+from billing.admin_views import ACCRUE_PERMISSION
+from billing.forms import EstimateReadingsForm, LossAllocationForm, MeterReplacementForm
+from billing.line_balance import balance_chart, line_balance
+from billing.models import LineSettings
 from billing.services.estimates import estimate_readings
+from billing.services.losses import AllocationRefused, allocate_losses
 from billing.services.meters import Replacement, ReplacementRefused, replace_meter
 
 READINGS_PERMISSION = "billing.add_reading"
@@ -83,3 +87,46 @@ class MeterReplacementView(PermissionMixin, WagtailAdminTemplateMixin, FormView)
             f"Счётчик участка {new.plot.number} заменён {new.installed_on:%d.%m.%Y}: новый № {new.serial}.",
         )
         return redirect("billing_meter_modeladmin_index")
+
+
+class LineBalanceReportView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The balance as the board sees it in the admin: the same table and chart as the public page."""
+
+    permission = "billing.view_mainreading"
+    template_name = "billing/admin/line_balance.html"
+    page_title = "Баланс электроэнергии"
+    header_icon = "pick"
+
+    def get_context_data(self, **kwargs):
+        balance = line_balance(months=24)
+        return super().get_context_data(**kwargs) | {"balance": balance, "chart": balance_chart(balance)}
+
+
+class LossAllocationView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
+    """«Распределить потери»: the month's shares first, the charges on «Начислить»."""
+
+    permission = ACCRUE_PERMISSION
+    template_name = "billing/admin/allocate_losses.html"
+    form_class = LossAllocationForm
+    page_title = "Распределить потери"
+    header_icon = "pick"
+
+    def get_context_data(self, **kwargs):
+        settings = LineSettings.current()
+        return super().get_context_data(**kwargs) | {"settings": settings}
+
+    def form_valid(self, form):
+        confirmed = "confirm" in self.request.POST
+        try:
+            result = allocate_losses(month=form.cleaned_data["period"], dry_run=not confirmed)
+        except AllocationRefused as refused:
+            form.add_error("period", str(refused))
+            return self.form_invalid(form)
+        if not confirmed:
+            shares = sorted(result.shares.items())
+            return self.render_to_response(self.get_context_data(form=form, result=result, shares=shares))
+        if result.changes:
+            messages.success(self.request, f"Потери за {result.month:%m.%Y} начислены: {result.summary}.")
+        else:
+            messages.info(self.request, f"Потери за {result.month:%m.%Y} уже начислены: ничего не изменилось.")
+        return redirect("billing_allocate_losses")

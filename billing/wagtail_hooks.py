@@ -79,6 +79,21 @@ def register_estimates_menu_item():
     return ReadingsMenuItem("Расчётные показания", reverse("billing_estimate_readings"), icon_name="time", order=67)
 
 
+class BalanceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("billing.view_mainreading")
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_balance_menu_item():
+    return BalanceMenuItem("Баланс электроэнергии", reverse("billing_line_balance"), icon_name="pick", order=68)
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_losses_menu_item():
+    return PenaltiesMenuItem("Распределить потери", reverse("billing_allocate_losses"), icon_name="pick", order=69)
+
+
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
     return [
@@ -98,6 +113,8 @@ def register_billing_admin_urls():
         path("billing/penalties/", penalty_views.AccruePenaltiesView.as_view(), name="billing_accrue_penalties"),
         path("billing/estimates/", line_views.EstimateReadingsView.as_view(), name="billing_estimate_readings"),
         path("billing/meters/replace/", line_views.MeterReplacementView.as_view(), name="billing_replace_meter"),
+        path("billing/balance/", line_views.LineBalanceReportView.as_view(), name="billing_line_balance"),
+        path("billing/losses/", line_views.LossAllocationView.as_view(), name="billing_allocate_losses"),
         path("billing/finance/", statement_views.FinanceReportView.as_view(), name="billing_finance_report"),
         path("billing/statement/queue/", statement_views.QueueView.as_view(), name="billing_statement_queue"),
         path(

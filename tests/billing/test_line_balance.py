@@ -6,10 +6,12 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.urls import reverse
 
 from billing.line_balance import balance_chart, line_balance
-from billing.models import LineBalancePage, LineSettings, MainMeter, MainReading, Meter, Reading
+from billing.models import Article, Charge, LineBalancePage, LineSettings, MainMeter, MainReading, Meter, Reading
 from billing.services.estimates import estimate_readings
+from billing.services.losses import AllocationRefused, allocate_losses, split
 from billing.services.meters import Replacement, replace_meter
 from tests.factories import MeterFactory, PlotFactory, ReadingFactory
 from tests.home.factories import site_pages  # noqa: F401 - the fixture
@@ -176,3 +178,104 @@ def test_a_cached_page_shows_new_readings(client, world, site_pages, settings): 
     assert "без показаний: 1" in client.get(page.url).content.decode()
     estimate_readings(start=D(2026, 5, 1))
     assert "без показаний: 1" not in client.get(page.url).content.decode()
+
+
+# The loss allocation
+
+
+def _allocate(world, mode, dry_run=False):
+    LineSettings.objects.update(allocation=mode)
+    return allocate_losses(month=D(2026, 4, 1), dry_run=dry_run)
+
+
+def _charges():
+    return dict(
+        Charge.objects.filter(article__name="Потери").values_list("plot__number", "amount").order_by("plot__number")
+    )
+
+
+def test_proportional_allocation_adds_up_to_the_loss_cost(world):
+    # April: loss 50 kWh × 5.50 = 275.00 ₽ over 500 (plot 1), 250 (2) and 200 (3) kWh: 144.7368…,
+    # 72.3684…, 57.8947… — rounded down 274.98, the two kopecks left to the largest remainders (2, then 1)
+    result = _allocate(world, LineSettings.Allocation.PROPORTIONAL)
+    assert result.loss_cost == Decimal("275.00")
+    assert _charges() == {1: Decimal("144.74"), 2: Decimal("72.37"), 3: Decimal("57.89")}
+    assert sum(_charges().values()) == Decimal("275.00")
+    charge = Charge.objects.get(plot__number=1)
+    assert (charge.accrued_on, charge.article.kind) == (D(2026, 5, 1), Article.Kind.OTHER)
+
+
+def test_equal_allocation_spreads_the_remainder_kopecks(world):
+    LineSettings.objects.update(supplier_price=Decimal("5.51"))  # 50 × 5.51 = 275.50 over 3 plots
+    _allocate(world, LineSettings.Allocation.EQUAL)
+    assert _charges() == {1: Decimal("91.84"), 2: Decimal("91.83"), 3: Decimal("91.83")}
+
+
+def test_second_run_changes_nothing_and_a_changed_input_recomputes(world):
+    _allocate(world, LineSettings.Allocation.PROPORTIONAL)
+    again = allocate_losses(month=D(2026, 4, 1))
+    assert again.changes == [] and Charge.objects.count() == 3
+    MainReading.objects.filter(main_meter=world["transformer"], taken_on=D(2026, 5, 1)).update(day=10650)
+    recomputed = allocate_losses(month=D(2026, 4, 1))  # loss 0: every charge goes
+    assert [(c.plot_number, c.after) for c in recomputed.changes] == [(1, 0), (2, 0), (3, 0)]
+    assert _charges() == {}
+
+
+def test_dry_run_writes_nothing(world):
+    result = _allocate(world, LineSettings.Allocation.EQUAL, dry_run=True)
+    assert result.total == Decimal("275.00") and len(result.changes) == 3
+    assert _charges() == {} and not Article.objects.filter(name="Потери").exists()
+
+
+def test_feeders_only_share_their_own_loss(world):
+    world["transformer"].delete()
+    _allocate(world, LineSettings.Allocation.EQUAL)
+    assert _charges() == {3: Decimal("110.00")}  # feeder 2: 220 − 200 = 20 kWh × 5.50
+
+
+@pytest.mark.parametrize(
+    "mode, price, month, message",
+    [
+        ("none", "5.50", D(2026, 4, 1), "Распределение потерь выключено"),
+        ("equal", "0.00", D(2026, 4, 1), "Не указана цена поставщика"),
+        ("equal", "5.50", D(2026, 7, 1), "Нет баланса за 07.2026"),
+    ],
+)
+def test_refusals(world, mode, price, month, message):
+    LineSettings.objects.update(allocation=mode, supplier_price=Decimal(price))
+    with pytest.raises(AllocationRefused, match=message):
+        allocate_losses(month=month)
+
+
+def test_split_is_exact_for_awkward_weights():
+    shares = split(Decimal("100.00"), {1: 1, 2: 1, 3: 1}, {1: 1, 2: 2, 3: 3})
+    assert shares == {1: Decimal("33.34"), 2: Decimal("33.33"), 3: Decimal("33.33")}
+    assert split(Decimal("0.01"), {1: 5, 2: 5}, {1: 2, 2: 1}) == {2: Decimal("0.01")}
+    assert split(Decimal("-5.00"), {1: 1}, {1: 1}) == {}
+
+
+def test_admin_preview_then_confirm(world, treasurer_client):
+    LineSettings.objects.update(allocation=LineSettings.Allocation.PROPORTIONAL)
+    url = reverse("billing_allocate_losses")
+    assert treasurer_client.get(url).status_code == 200
+    preview = treasurer_client.post(url, {"period": "2026-04"}).content.decode()
+    assert "data-loss-preview" in preview and "144,74" in preview
+    assert _charges() == {}
+    assert treasurer_client.post(url, {"period": "2026-04", "confirm": "1"}).status_code == 302
+    assert treasurer_client.post(url, {"period": "2026-04", "confirm": "1"}).status_code == 302  # a double click
+    assert sum(_charges().values()) == Decimal("275.00") and len(_charges()) == 3
+
+
+def test_admin_refusal_is_shown(world, treasurer_client):
+    response = treasurer_client.post(reverse("billing_allocate_losses"), {"period": "2026-04"})
+    assert "Распределение потерь выключено" in response.content.decode()
+
+
+def test_admin_balance_report(world, treasurer_client):
+    html = treasurer_client.get(reverse("billing_line_balance")).content.decode()
+    assert '<th scope="row">Апрель 2026</th>' in html and 'class="balance-chart"' in html
+
+
+def test_members_cannot_open_the_admin_pages(world, member_client):
+    for name in ("billing_allocate_losses", "billing_line_balance"):
+        assert member_client.get(reverse(name)).status_code in (302, 403)

@@ -218,6 +218,8 @@ URL_ACCESS = {
     "admin/billing/penalties/": BILLING,
     "admin/billing/estimates/": BILLING,
     "admin/billing/meters/replace/": BILLING,
+    "admin/billing/balance/": BILLING,
+    "admin/billing/losses/": BILLING,
     "admin/^billing/reconciliation/$": BILLING,
     "admin/^billing/reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": BILLING,  # any plot's акт сверки
     "admin/^billing/reconciliation/batches/(?P<pk>[0-9]{1,9})/$": BILLING,
