@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-from django.db import connection
-from django.db.models import Case, F, IntegerField, Max, Min, Q, Value, When, Window
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Max, Min, Q, Subquery, Value, When, Window
 from django.db.models.functions import Lead
 from django.utils.safestring import SafeString, mark_safe
 
-from billing.models import LineSettings, MainMeter, MainReading, Reading
+from billing.formatting import format_rub
+from billing.models import LineBalanceMonth, LineBalanceVersion, LineSettings, MainMeter, MainReading, Reading
+from cms.queries import CompiledQuery
 
 KOPECK = Decimal("0.01")
 MONTHS_RU = (
@@ -69,7 +71,7 @@ class BalanceRow:
 
     @property
     def period_label(self) -> str:
-        return f"{MONTHS_RU[self.month.month - 1]} {self.month.year}"
+        return f"{MONTHS_RU[self.month.month - 1].capitalize()} {self.month.year}"
 
     @property
     def short_label(self) -> str:
@@ -89,6 +91,16 @@ class BalanceRow:
     def loss_cost(self) -> Decimal:
         return (Decimal(self.loss_kwh) * self.price).quantize(KOPECK, rounding=ROUND_HALF_UP)
 
+    @property
+    def percent_text(self) -> str:
+        """«6,5», or «—» without a main meter consumption."""
+        percent = self.loss_percent
+        return "—" if percent is None else str(percent).replace(".", ",")
+
+    @property
+    def cost_text(self) -> str:
+        return format_rub(self.loss_cost)
+
 
 @dataclass(frozen=True)
 class LineBalance:
@@ -96,24 +108,59 @@ class LineBalance:
     rows: list[BalanceRow]  # newest first, by main meter name within a month
 
     @property
-    def meters(self) -> list[str]:
-        return list(dict.fromkeys(row.main_meter for row in sorted(self.rows, key=lambda r: r.main_meter)))
+    def several_meters(self) -> bool:
+        return len({row.main_meter_id for row in self.rows}) > 1
 
     @property
     def is_empty(self) -> bool:
         return not self.rows
 
 
-def _main_values(meters: list[MainMeter], until: datetime.date | None) -> dict[int, dict[int, int]]:
-    """Main meter id → month index → day + night on the 1st of that month (one query: a main meter
-    has a reading a month, so even ten years of them are a few hundred rows)."""
-    readings = MainReading.objects.filter(main_meter__in=meters, taken_on__day=1)
-    if until is not None:
-        readings = readings.filter(taken_on__lte=until)
+@dataclass(frozen=True)
+class _Main:
+    pk: int
+    name: str
+    kind: str
+
+
+# The page's queries, built and compiled to SQL once per process (cms.queries): no arguments.
+_settings_query = CompiledQuery(lambda: LineSettings.objects.order_by("pk")[:1])
+_main_query = CompiledQuery(
+    lambda: (
+        MainReading.objects.filter(taken_on__day=1)
+        .order_by()
+        .values_list("main_meter_id", "main_meter__name", "main_meter__kind", "taken_on", "day", "night")
+    )
+)
+_stored_query = CompiledQuery(
+    lambda: (
+        LineBalanceMonth.objects.annotate(
+            current=Subquery(LineBalanceVersion.objects.filter(pk=1).values("version")[:1])
+        )
+        .order_by()
+        .values_list("feeder_id", "month", "kwh", "plots", "estimated", "missing", "version", "current")
+    )
+)
+
+
+def _settings() -> LineSettings:
+    """The stored settings or the defaults unsaved (reading never writes a row)."""
+    return next(iter(_settings_query()), None) or LineSettings()
+
+
+def _main_values(until: datetime.date | None) -> tuple[list[_Main], dict[int, dict[int, int]]]:
+    """The main meters with a reading on a 1st (by name) and, by meter id, month index → day + night
+    on the 1st of that month: one query (a main meter has a reading a month, so even ten years of
+    them are a few hundred rows)."""
     values: dict[int, dict[int, int]] = defaultdict(dict)
-    for meter_id, taken_on, day, night in readings.order_by().values_list("main_meter_id", "taken_on", "day", "night"):
+    meters: dict[int, _Main] = {}
+    for meter_id, name, kind, taken_on, day, night in _main_query():
+        if until is not None and taken_on > until:
+            continue
         values[meter_id][month_index(taken_on)] = day + night
-    return values
+        if meter_id not in meters:
+            meters[meter_id] = _Main(meter_id, name, kind)
+    return sorted(meters.values(), key=lambda m: m.name), values
 
 
 def _plots_sql(first: int, last: int, *, by_plot: bool = False) -> tuple[str, list]:
@@ -186,6 +233,54 @@ def _plots_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]
         }
 
 
+def readings_changed(**kwargs) -> None:
+    """The plots' readings, meters or feeders changed: the stored monthly sums are stale. Connected
+    to their saves and deletes and to billing.signals.ledger_changed (see BillingConfig.ready);
+    writers in bulk call it (the readings import) or send ledger_changed (estimates)."""
+    if not LineBalanceVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        LineBalanceVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def _stored_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum] | None:
+    """The stored sums of the months first..last if every month is there and none is stale (one
+    query: the table holds only the months shown, a few hundred rows); None otherwise."""
+    sums: dict[tuple[int | None, int], PlotsSum] = {}
+    months = set()
+    for feeder, month, kwh, plots, estimated, missing, version, now in _stored_query():
+        index = month_index(month)
+        if not first <= index <= last:
+            continue
+        if version != (now or 0):
+            return None
+        months.add(index)
+        sums[feeder, index] = PlotsSum(kwh, plots, estimated, missing)
+    return sums if len(months) == last - first + 1 else None
+
+
+def _refreshed_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]:
+    """Sum the months first..last from the readings and store them, stamped with the version read
+    before summing (a write meanwhile bumps it, so the next reader sums again)."""
+    version = LineBalanceVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    sums = _plots_sums(first, last)
+    rows = [
+        LineBalanceMonth(feeder_id=feeder, month=month_start(idx), version=version, **value.__dict__)
+        for (feeder, idx), value in sums.items()
+    ]
+    # a marker for a month with nothing in it, so that it is not summed again on every view
+    rows += [
+        LineBalanceMonth(feeder_id=None, month=month_start(idx), version=version)
+        for idx in range(first, last + 1)
+        if (None, idx) not in sums
+    ]
+    with transaction.atomic():
+        stale = LineBalanceMonth.objects.filter(month__gte=month_start(first), month__lte=month_start(last))
+        # one DELETE, whether there are rows or not: .delete() would select them first for the
+        # post_delete receivers other apps connect to every model (and these rows mean nothing to them)
+        stale._raw_delete(stale.db)
+        LineBalanceMonth.objects.bulk_create(rows, batch_size=1000)
+    return sums
+
+
 def plots_month_kwh(month: datetime.date) -> dict[int, tuple[int | None, int]]:
     """Plot id → (its feeder id, its kWh) for the plots whose consumption the month's balance counts
     (a meter without a reading at the month's end is left out): one query."""
@@ -206,12 +301,10 @@ def _add(a: PlotsSum, b: PlotsSum) -> PlotsSum:
 
 def line_balance(*, months: int = 24, until: datetime.date | None = None) -> LineBalance:
     """The last `months` months up to the newest one with main meter readings at both ends (before
-    `until` if given), newest first: four queries whatever the plots and years."""
-    settings = LineSettings.current()
-    meters = list(MainMeter.objects.order_by("name"))
-    if not meters:
-        return LineBalance(price=settings.supplier_price, rows=[])
-    values = _main_values(meters, until)
+    `until` if given), newest first: three queries whatever the plots and years (nine when the
+    plots' sums are summed again after a write)."""
+    settings = _settings()
+    meters, values = _main_values(until)
     ends = [index for by_month in values.values() for index in by_month if index - 1 in by_month]
     if not ends:
         return LineBalance(price=settings.supplier_price, rows=[])
@@ -223,7 +316,9 @@ def line_balance(*, months: int = 24, until: datetime.date | None = None) -> Lin
         for index in range(first, last + 1)
         if index in by_month and index + 1 in by_month
     }
-    plots = _plots_sums(first, last)
+    plots = _stored_sums(first, last)
+    if plots is None:
+        plots = _refreshed_sums(first, last)
     everything: dict[int, PlotsSum] = defaultdict(PlotsSum)
     for (_, idx), value in plots.items():
         everything[idx] = _add(everything[idx], value)

@@ -101,3 +101,39 @@ class LineSettings(BaseGenericSetting):
     def current(cls) -> "LineSettings":
         """The stored settings or the defaults unsaved: reading never writes a row."""
         return cls.objects.order_by("pk").first() or cls()
+
+
+class LineBalanceVersion(models.Model):
+    """One row: a counter every write of the plots' readings, meters or feeders bumps
+    (billing.line_balance.readings_changed); the stored monthly sums carry the value they were
+    computed at, so a sum computed while a write went on is seen as stale."""
+
+    version = models.PositiveBigIntegerField("версия", default=0)
+
+    class Meta:
+        verbose_name = "версия показаний"
+        verbose_name_plural = "версии показаний"
+
+    def __str__(self):
+        return str(self.version)
+
+
+class LineBalanceMonth(models.Model):
+    """The plots' sum for a month and feeder (None: plots on no feeder, and the marker of a month
+    computed with nothing in it), as billing.line_balance summed it from the readings: the public
+    page reads these few rows instead of summing the whole history on every view."""
+
+    feeder_id = models.PositiveIntegerField("фидер", null=True, blank=True)
+    month = models.DateField("месяц", db_index=True)
+    kwh = models.BigIntegerField("кВт·ч", default=0)
+    plots = models.PositiveIntegerField("участков", default=0)
+    estimated = models.PositiveIntegerField("из них расчётных", default=0)
+    missing = models.PositiveIntegerField("счётчиков без показаний", default=0)
+    version = models.PositiveBigIntegerField("версия", default=0)
+
+    class Meta:
+        verbose_name = "сумма по участкам за месяц"
+        verbose_name_plural = "суммы по участкам за месяц"
+
+    def __str__(self):
+        return f"{self.month:%m.%Y}: {self.kwh} кВт·ч"

@@ -12,6 +12,7 @@ from itertools import pairwise
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from billing.line_balance import readings_changed
 from billing.models import ImportBatch, Meter, Plot, Reading
 
 from .base import FileRow, Importer
@@ -199,6 +200,7 @@ class ReadingsImporter(Importer[ReadingRow]):
             [Reading(pk=pk, day=day, night=night) for pk, (day, night) in self.estimates_lowered.items()],
             ["day", "night"],
         )
+        readings_changed()  # bulk writes send no signals: the line balance sums again
 
 
 def _check_order(timeline: Timeline, errors: list[RowError], lowered: dict[int, tuple[int, int]]) -> None:
