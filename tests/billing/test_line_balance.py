@@ -312,3 +312,47 @@ def test_admin_balance_report(world, treasurer_client):
 def test_members_cannot_open_the_admin_pages(world, member_client):
     for name in ("billing_allocate_losses", "billing_line_balance"):
         assert member_client.get(reverse(name)).status_code in (302, 403)
+
+
+# The main readings import
+
+
+def _main_import(text, commit=True):
+    return run_import(kind=Kind.MAIN_READINGS, file_name="main.csv", content=text.encode(), commit=commit)
+
+
+def test_main_readings_import_by_name_or_serial(db):
+    meter = MainMeter.objects.create(name="Ввод ТП-1", serial="CE-301 №77")
+    report = _main_import("Счетчик;Дата;День;Ночь\nввод  тп-1;01.04.2026;1000;400\nce-301 №77;01.05.2026;1500;600\n")
+    assert report.committed and report.created == 2
+    assert list(meter.readings.values_list("taken_on", "day", "night", "source")) == [
+        (D(2026, 4, 1), 1000, 400, "import"),
+        (D(2026, 5, 1), 1500, 600, "import"),
+    ]
+    again = _main_import("Счетчик;Дата;День;Ночь\nВвод ТП-1;01.05.2026;1510;600\n")
+    assert again.updated == 1 and meter.readings.get(taken_on=D(2026, 5, 1)).day == 1510
+
+
+def test_main_readings_import_refuses_bad_rows(db):
+    meter = MainMeter.objects.create(name="Ввод ТП-1")
+    MainReading.objects.create(main_meter=meter, taken_on=D(2026, 4, 1), day=1000, night=0)
+    report = _main_import(
+        "Счетчик;Дата;День\nФидер 9;01.05.2026;10\nВвод ТП-1;01.05.2026;900\nВвод ТП-1;01.06.2026;٣٠٠٠\n"
+    )
+    assert not report.committed
+    messages = " ".join(str(error) for error in report.errors)
+    assert "общего счётчика «Фидер 9» нет" in messages
+    assert "меньше предыдущего (01.04.2026)" in messages
+    assert [error.row for error in report.errors] == [2, 3, 4]  # «٣٠٠٠» is not a number here
+    assert meter.readings.count() == 1
+
+
+def test_main_reading_typed_in_the_admin_never_goes_down(db, treasurer_client):
+    meter = MainMeter.objects.create(name="Ввод ТП-1")
+    MainReading.objects.create(main_meter=meter, taken_on=D(2026, 4, 1), day=1000, night=0)
+    url = reverse("billing_mainreading_modeladmin_create")
+    low = treasurer_client.post(url, {"main_meter": meter.pk, "taken_on": "2026-05-01", "day": "900", "night": "0"})
+    assert "Показание 900 меньше предыдущего 1000 (01.04.2026)." in low.content.decode()
+    ok = treasurer_client.post(url, {"main_meter": meter.pk, "taken_on": "2026-05-01", "day": "1900", "night": "0"})
+    assert ok.status_code == 302
+    assert meter.readings.get(taken_on=D(2026, 5, 1)).source == MainReading.Source.MANUAL
