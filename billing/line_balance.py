@@ -11,6 +11,7 @@ A meter «на вводе» feeds every plot; a feeder meter feeds the plots who
 """
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -236,9 +237,12 @@ def _plots_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]
 def readings_changed(**kwargs) -> None:
     """The plots' readings, meters or feeders changed: the stored monthly sums are stale. Connected
     to their saves and deletes and to billing.signals.ledger_changed (see BillingConfig.ready);
-    writers in bulk call it (the readings import) or send ledger_changed (estimates)."""
-    if not LineBalanceVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        LineBalanceVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    writers in bulk call it (the readings import) or send ledger_changed (estimates). One upsert:
+    the version is the moment of the write (the sums compare it for equality, never for order)."""
+    version = LineBalanceVersion(pk=1, version=time.time_ns())
+    LineBalanceVersion.objects.bulk_create(
+        [version], update_conflicts=True, unique_fields=["id"], update_fields=["version"]
+    )
 
 
 def _stored_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum] | None:

@@ -40,10 +40,3 @@ class Migration(migrations.Migration):
         ),
     ]
 
-
-def create_version(apps, schema_editor):
-    """The counter's row exists from the start, so a bump is always one UPDATE."""
-    apps.get_model("billing", "LineBalanceVersion").objects.get_or_create(pk=1)
-
-
-Migration.operations.append(migrations.RunPython(create_version, migrations.RunPython.noop))

@@ -104,9 +104,10 @@ class LineSettings(BaseGenericSetting):
 
 
 class LineBalanceVersion(models.Model):
-    """One row: a counter every write of the plots' readings, meters or feeders bumps
-    (billing.line_balance.readings_changed); the stored monthly sums carry the value they were
-    computed at, so a sum computed while a write went on is seen as stale."""
+    """One row: a stamp every write of the plots' readings, meters or feeders renews (the moment of
+    the write, billing.line_balance.readings_changed); the stored monthly sums carry the stamp they
+    were computed at, so a sum computed while a write went on is seen as stale. The row is created
+    by the first write (a new database stays empty for the backup's restore)."""
 
     version = models.PositiveBigIntegerField("версия", default=0)
 
