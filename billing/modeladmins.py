@@ -124,11 +124,12 @@ class ReadingAdmin(BillingModelAdmin):
     import_kind = ImportBatch.Kind.READINGS
     plot_field = "meter__plot__number"
     date_field = "taken_on"
-    list_display = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh")
-    list_filter = (month_filter("taken_on"), "meter__kind")
+    list_display = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh", "source")
+    list_filter = (month_filter("taken_on"), "meter__kind", "source")
     list_select_related = ("meter__plot",)
     search_fields = ("meter__serial",)
-    list_export = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh")
+    list_export = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh", "get_source_display")
+    export_headings = {"get_source_display": "Источник"}
     edit_handler = ObjectList(
         [FieldPanel("meter"), FieldPanel("taken_on"), FieldPanel("day"), FieldPanel("night")],
         base_form_class=ReadingAdminForm,
