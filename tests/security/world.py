@@ -105,8 +105,10 @@ def build_world() -> dict:
     finance.save_revision().publish()
     balance = home.add_child(instance=LineBalancePage(title="Баланс электроэнергии", slug="balans-elektroenergii"))
     balance.save_revision().publish()
-    main_meter = MainMeter.objects.create(name="Ввод ТП-1", kind=MainMeter.Kind.TRANSFORMER)
-    MainReading.objects.create(main_meter=main_meter, taken_on=datetime.date(2022, 5, 1), day=1000)
+    main_meter, _ = MainMeter.objects.get_or_create(name="Ввод ТП-1", kind=MainMeter.Kind.TRANSFORMER)
+    MainReading.objects.get_or_create(
+        main_meter=main_meter, taken_on=datetime.date(2022, 5, 1), defaults={"day": 1000}
+    )
 
     batch = _reconciliation_batch()
     image = get_image_model().objects.create(title="Логотип", file=png_file())
