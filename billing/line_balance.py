@@ -20,6 +20,7 @@ from html import escape
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Max, Min, Q, Subquery, Value, When, Window
 from django.db.models.functions import Lead
+from django.db.models.signals import post_save
 from django.utils.safestring import SafeString, mark_safe
 
 from billing.formatting import format_rub
@@ -242,6 +243,10 @@ def readings_changed(**kwargs) -> None:
     version = LineBalanceVersion(pk=1, version=time.time_ns())
     LineBalanceVersion.objects.bulk_create(
         [version], update_conflicts=True, unique_fields=["id"], update_fields=["version"]
+    )
+    # an upsert sends no model signal: send it, so that page caches listening to saves forget too
+    post_save.send(
+        sender=LineBalanceVersion, instance=version, created=False, raw=False, using=LineBalanceVersion.objects.db
     )
 
 

@@ -33,7 +33,6 @@ from wagtail.images.models import AbstractImage, AbstractRendition
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.models.sites import get_site_for_hostname
 
-from billing.signals import ledger_changed
 from cms.page_cache import (
     RedisStore,  # noqa: F401 - here too: a test builds one for an unreachable Redis
     bump_on_writes,
@@ -230,10 +229,12 @@ FINANCE_MODELS = frozenset(
     {"billing.importbatch", "billing.payment", "billing.banktransaction", "billing.budgetline"}
     | {"billing.expensecategory", "billing.article"}
 )
-# What «Баланс электроэнергии» (billing.LineBalancePage) sums: the main meters and their readings, the
-# plots' meters and readings typed in the admin (imports save their batch; estimates, replacements and
-# the loss allocation send billing.signals.ledger_changed), and which feeder a plot hangs on.
-LINE_BALANCE_MODELS = frozenset({"billing.mainmeter", "billing.mainreading", "billing.reading", "billing.meter"})
+# What «Баланс электроэнергии» (billing.LineBalancePage) sums: the main meters and their readings, and
+# the plots' readings, meters and feeders; their writes in bulk (imports, estimates) save the line
+# balance's stamp (billing.linebalanceversion), which bumps too.
+LINE_BALANCE_MODELS = frozenset(
+    {"billing.mainmeter", "billing.mainreading", "billing.reading", "billing.meter", "billing.linebalanceversion"}
+)
 
 
 def _shown_on_pages(sender: type[Model]) -> bool:
@@ -249,9 +250,3 @@ def _shown_on_pages(sender: type[Model]) -> bool:
 def connect_signals() -> None:
     """Called from HomeConfig.ready(): saves and deletes (publish, unpublish, move, delete) bump."""
     bump_on_writes(_shown_on_pages, bump_generation, "home.cache")
-    ledger_changed.connect(_ledger_changed, dispatch_uid="home.cache.ledger_changed", weak=False)
-
-
-def _ledger_changed(**kwargs) -> None:
-    """Rows written in bulk (estimates, the loss allocation) change «Баланс электроэнергии»."""
-    bump_generation()
