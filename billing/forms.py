@@ -13,10 +13,11 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
-from billing.models import Article, Meter
+from billing.models import Article, MainReading, Meter, Reading
 from billing.services.debts.accrual import accrual_refusal
 from billing.services.debts.debtors import BY_AMOUNT, BY_NUMBER, DebtorsQuery
 from billing.services.debts.items import ELECTRICITY, ELECTRICITY_NAME, ArticleInfo
+from billing.services.estimates import EstimateRefused, parse_period
 from billing.services.imports.registry import importer_for
 
 
@@ -26,6 +27,40 @@ class ReadingAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meter"].queryset = Meter.objects.select_related("plot")
+
+    def save(self, commit=True):
+        self.instance.source = Reading.Source.MANUAL  # entered (or corrected) by the treasurer
+        return super().save(commit=commit)
+
+
+class MainReadingAdminForm(WagtailAdminModelForm):
+    """A main meter's reading typed by the treasurer: marked as such; it never goes down."""
+
+    def save(self, commit=True):
+        self.instance.source = MainReading.Source.MANUAL
+        return super().save(commit=commit)
+
+    def clean(self):
+        data = super().clean()
+        meter, taken_on = data.get("main_meter"), data.get("taken_on")
+        if meter is None or taken_on is None:
+            return data
+        others = MainReading.objects.filter(main_meter=meter).exclude(pk=self.instance.pk)
+        before = others.filter(taken_on__lt=taken_on).order_by("-taken_on").first()
+        after = others.filter(taken_on__gt=taken_on).order_by("taken_on").first()
+        for zone in ("day", "night"):
+            value = data.get(zone)
+            if value is None:
+                continue
+            if before is not None and value < getattr(before, zone):
+                self.add_error(
+                    zone, f"Показание {value} меньше предыдущего {getattr(before, zone)} ({before.taken_on:%d.%m.%Y})."
+                )
+            elif after is not None and value > getattr(after, zone):
+                self.add_error(
+                    zone, f"Показание {value} больше следующего {getattr(after, zone)} ({after.taken_on:%d.%m.%Y})."
+                )
+        return data
 
 
 class ImportUploadForm(forms.Form):
@@ -238,3 +273,85 @@ class DebtorsForm(forms.Form):
             min_days=data["min_days"],
             order=data["order"] or BY_AMOUNT,
         )
+
+
+class EstimateReadingsForm(forms.Form):
+    """The month whose end (the 1st of the next month) gets estimated readings."""
+
+    period = forms.CharField(
+        label="Период (месяц)",
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "2026-05", "inputmode": "numeric"}),
+        help_text="Год и месяц, например 2026-05: расчётные показания встанут на 1-е число следующего месяца.",
+        error_messages={"required": "Укажите месяц, например 2026-05."},
+    )
+
+    def clean_period(self) -> date:
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except EstimateRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+
+
+class LossAllocationForm(EstimateReadingsForm):
+    """The month whose line loss is charged to the plots (dated the 1st of the next month)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "period"
+        ].help_text = "Год и месяц, например 2026-05: потери этого месяца начисляются 1-м числом следующего."
+
+
+class MeterValueField(forms.CharField):
+    """A meter's value: up to seven ASCII digits (not «١٢٣», not «1e5», not a minus)."""
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs):
+        super().__init__(
+            label=label,
+            required=required,
+            max_length=20,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            error_messages={"required": "Укажите показание."},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip().replace(" ", "")
+        if not text:
+            return 0
+        if not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError("Показание — целое число из цифр 0–9, без букв, точек и знаков.")
+        if len(text.lstrip("0")) > 7:
+            raise forms.ValidationError("Показание не длиннее 7 цифр.")
+        return int(text)
+
+
+class MeterReplacementForm(forms.Form):
+    """The old meter's removal with its final reading and the new meter with its initial one."""
+
+    meter = forms.ModelChoiceField(
+        label="Снимаемый счётчик",
+        queryset=Meter.objects.filter(removed_on__isnull=True).select_related("plot"),
+        error_messages={"required": "Выберите счётчик.", "invalid_choice": "Такого счётчика нет или он уже снят."},
+    )
+    on = forms.DateField(
+        label="Дата замены",
+        widget=AdminDateInput,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"required": "Укажите дату замены.", "invalid": "Введите дату в виде ДД.ММ.ГГГГ."},
+    )
+    final_day = MeterValueField(label="Конечное показание старого: день (или единственное)")
+    final_night = MeterValueField(label="Конечное показание старого: ночь", required=False)
+    serial = forms.CharField(
+        label="Заводской номер нового счётчика",
+        max_length=64,
+        error_messages={"required": "Укажите заводской номер нового счётчика."},
+    )
+    kind = forms.ChoiceField(
+        label="Тип нового счётчика",
+        choices=Meter.Kind.choices,
+        error_messages={"required": "Выберите тип нового счётчика.", "invalid_choice": "Выберите тип из списка."},
+    )
+    initial_day = MeterValueField(label="Начальное показание нового: день (или единственное)")
+    initial_night = MeterValueField(label="Начальное показание нового: ночь", required=False)

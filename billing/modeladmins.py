@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import format_html
 from wagtail.admin.menu import Menu
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -16,8 +17,8 @@ from billing import admin_views
 from billing.admin_lists import ArticleFilter, CategoryFilter, PlotSearchHandler, month_filter, yes_no
 from billing.admin_views import IMPORT_PERMISSION
 from billing.exports import BillingIndexView
-from billing.forms import ReadingAdminForm
-from billing.models import BankTransaction, Charge, ImportBatch, Meter, Payment, Plot, Reading
+from billing.forms import MainReadingAdminForm, ReadingAdminForm
+from billing.models import BankTransaction, Charge, ImportBatch, MainMeter, MainReading, Meter, Payment, Plot, Reading
 
 BILLING_MENU_HOOK = "register_billing_menu_item"
 
@@ -97,7 +98,7 @@ class MeterAdmin(BillingModelAdmin):
     model = Meter
     menu_label = "Счётчики"
     menu_icon = "tasks"
-    list_display = ("plot", "kind", "serial", "installed_on", "removed_on")
+    list_display = ("plot", "kind", "serial", "installed_on", "removed_on", "replace_link")
     list_filter = ("kind",)
     list_select_related = ("plot",)
     search_fields = ("serial",)
@@ -107,6 +108,14 @@ class MeterAdmin(BillingModelAdmin):
     def plot_number(self, obj):
         return obj.plot.number
 
+    def replace_link(self, obj):
+        if obj.removed_on is not None:
+            return ""
+        url = reverse("billing_replace_meter")
+        return format_html('<a href="{}?meter={}">Заменить</a>', url, obj.pk)
+
+    replace_link.short_description = "замена"
+
 
 class ReadingAdmin(BillingModelAdmin):
     model = Reading
@@ -115,11 +124,12 @@ class ReadingAdmin(BillingModelAdmin):
     import_kind = ImportBatch.Kind.READINGS
     plot_field = "meter__plot__number"
     date_field = "taken_on"
-    list_display = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh")
-    list_filter = (month_filter("taken_on"), "meter__kind")
+    list_display = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh", "source")
+    list_filter = (month_filter("taken_on"), "meter__kind", "source")
     list_select_related = ("meter__plot",)
     search_fields = ("meter__serial",)
-    list_export = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh")
+    list_export = ("plot_number", "meter_label", "taken_on", "day", "night", "total_kwh", "get_source_display")
+    export_headings = {"get_source_display": "Источник"}
     edit_handler = ObjectList(
         [FieldPanel("meter"), FieldPanel("taken_on"), FieldPanel("day"), FieldPanel("night")],
         base_form_class=ReadingAdminForm,
@@ -281,6 +291,33 @@ class ImportBatchAdmin(BillingModelAdmin):
     )
 
 
+class MainMeterAdmin(ModelAdmin):
+    """The partnership's meters at the transformer or per feeder; the plots a feeder feeds are set on
+    the plot («фидер (общий счётчик)»)."""
+
+    model = MainMeter
+    menu_label = "Общие счётчики"
+    menu_icon = "pick"
+    history_view_class = PermittedHistoryView
+    list_display = ("name", "kind", "serial", "place")
+    search_fields = ("name", "serial", "place")
+
+
+class MainReadingAdmin(ModelAdmin):
+    model = MainReading
+    menu_label = "Показания общих счётчиков"
+    menu_icon = "time"
+    history_view_class = PermittedHistoryView
+    list_display = ("main_meter", "taken_on", "day", "night", "source")
+    list_select_related = ("main_meter",)
+    search_fields = ("main_meter__name",)
+    list_per_page = 50
+    edit_handler = ObjectList(
+        [FieldPanel("main_meter"), FieldPanel("taken_on"), FieldPanel("day"), FieldPanel("night")],
+        base_form_class=MainReadingAdminForm,
+    )
+
+
 class BillingGroup(ModelAdminGroup):
     """«Бухгалтерия»: the lists above plus whatever registers with BILLING_MENU_HOOK
     (the snippets, the import page)."""
@@ -288,7 +325,17 @@ class BillingGroup(ModelAdminGroup):
     menu_label = "Бухгалтерия"
     menu_icon = "folder-open-inverse"
     menu_order = 250
-    items = (PlotAdmin, MeterAdmin, ReadingAdmin, ChargeAdmin, PaymentAdmin, BankTransactionAdmin, ImportBatchAdmin)
+    items = (
+        PlotAdmin,
+        MeterAdmin,
+        ReadingAdmin,
+        MainMeterAdmin,
+        MainReadingAdmin,
+        ChargeAdmin,
+        PaymentAdmin,
+        BankTransactionAdmin,
+        ImportBatchAdmin,
+    )
 
     def get_menu_item(self):
         menu = Menu(register_hook_name=BILLING_MENU_HOOK, items=self.get_submenu_items())

@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
-from billing import admin_views, debtor_views, penalty_views, statement_views
+from billing import admin_views, debtor_views, line_views, penalty_views, statement_views
 from billing.admin_views import IMPORT_PERMISSION
 from billing.modeladmins import BILLING_MENU_HOOK, BillingGroup
 from billing.snippets import (
@@ -80,6 +80,31 @@ def register_debtors_menu_item():
     return DebtorsMenuItem("Должники", reverse("billing_debtors"), icon_name="warning", order=67)
 
 
+class ReadingsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(line_views.READINGS_PERMISSION)
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_estimates_menu_item():
+    return ReadingsMenuItem("Расчётные показания", reverse("billing_estimate_readings"), icon_name="time", order=70)
+
+
+class BalanceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("billing.view_mainreading")
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_balance_menu_item():
+    return BalanceMenuItem("Баланс электроэнергии", reverse("billing_line_balance"), icon_name="pick", order=71)
+
+
+@hooks.register(BILLING_MENU_HOOK)
+def register_losses_menu_item():
+    return PenaltiesMenuItem("Распределить потери", reverse("billing_allocate_losses"), icon_name="pick", order=72)
+
+
 @hooks.register("register_admin_urls")
 def register_billing_admin_urls():
     return [
@@ -98,6 +123,10 @@ def register_billing_admin_urls():
         path("billing/accrue/", admin_views.AccrueFeesView.as_view(), name="billing_accrue"),
         path("billing/penalties/", penalty_views.AccruePenaltiesView.as_view(), name="billing_accrue_penalties"),
         path("billing/debtors/", debtor_views.DebtorsView.as_view(), name="billing_debtors"),
+        path("billing/estimates/", line_views.EstimateReadingsView.as_view(), name="billing_estimate_readings"),
+        path("billing/meters/replace/", line_views.MeterReplacementView.as_view(), name="billing_replace_meter"),
+        path("billing/balance/", line_views.LineBalanceReportView.as_view(), name="billing_line_balance"),
+        path("billing/losses/", line_views.LossAllocationView.as_view(), name="billing_allocate_losses"),
         path("billing/finance/", statement_views.FinanceReportView.as_view(), name="billing_finance_report"),
         path("billing/statement/queue/", statement_views.QueueView.as_view(), name="billing_statement_queue"),
         path(

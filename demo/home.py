@@ -15,6 +15,7 @@ from django.utils.translation import get_supported_language_variant
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale, Page, Site
 
+from billing.models import LineBalancePage
 from demo.instruction import instruction_blocks
 from home.models import (
     AnnouncementIndexPage,
@@ -113,9 +114,14 @@ def load_demo() -> None:
     _announcements(home)
     _content_page(home, "ustav", "Устав", "Устав садоводческого некоммерческого товарищества.", _charter_body())
     _board(home)
-    _content_page(
+    finance = _content_page(
         home, "finansy", "Финансы", "Тарифы, взносы и реквизиты для оплаты.", _finance_body(), show_in_menus=True
     )
+    if _existing(finance, LineBalancePage, "balans-elektroenergii") is None:
+        intro = "Сколько электроэнергии теряется в сетях СНТ: общий счётчик на вводе против счётчиков участков."
+        _publish_child(
+            finance, LineBalancePage(title="Баланс электроэнергии", slug="balans-elektroenergii", intro=intro)
+        )
     contact = _contact(home)
     text = (DEMO_FILES / "instruction.txt").read_text(encoding="utf-8")
     instruction = instruction_blocks(text, form_page_id=contact.pk)

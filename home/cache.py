@@ -229,10 +229,16 @@ FINANCE_MODELS = frozenset(
     {"billing.importbatch", "billing.payment", "billing.banktransaction", "billing.budgetline"}
     | {"billing.expensecategory", "billing.article"}
 )
+# What «Баланс электроэнергии» (billing.LineBalancePage) sums: the main meters and their readings, and
+# the plots' readings, meters and feeders; their writes in bulk (imports, estimates) save the line
+# balance's stamp (billing.linebalanceversion), which bumps too.
+LINE_BALANCE_MODELS = frozenset(
+    {"billing.mainmeter", "billing.mainreading", "billing.reading", "billing.meter", "billing.linebalanceversion"}
+)
 
 
 def _shown_on_pages(sender: type[Model]) -> bool:
-    if sender._meta.app_label == "home" or sender._meta.label_lower in FINANCE_MODELS:
+    if sender._meta.app_label == "home" or sender._meta.label_lower in FINANCE_MODELS | LINE_BALANCE_MODELS:
         return True
     if issubclass(sender, AbstractRendition):
         return False  # made while rendering a page: changes nothing a visitor sees

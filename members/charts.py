@@ -10,7 +10,8 @@ from html import escape  # the stdlib's: Django's lazy-aware one costs more per 
 
 from django.utils.safestring import SafeString, mark_safe
 
-MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+from billing.services.debts.items import MONTH_SHORT_NAMES
+
 MAX_BARS = 24
 BAR, GAP = 24, 10
 LEFT, TOP, BOTTOM, HEIGHT = 48, 14, 44, 160
@@ -61,7 +62,11 @@ def _bar(period) -> Bar:
         f"(день {period.day}, ночь {period.night})"
     )
     return Bar(
-        label=MONTHS_SHORT[period.start.month - 1], title=title, day=period.day, night=period.night, start=period.start
+        label=MONTH_SHORT_NAMES[period.start.month - 1],
+        title=title,
+        day=period.day,
+        night=period.night,
+        start=period.start,
     )
 
 

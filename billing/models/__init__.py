@@ -2,7 +2,8 @@ from .bank import BankTransaction, BudgetLine, ExpenseCategory, KnownPayer
 from .debts import DebtSettings, PenaltyRule
 from .imports import ImportBatch, ImportLock
 from .ledger import Article, Charge, FeeRate, Payment
-from .pages import FinancePage
+from .line import LineBalanceMonth, LineBalanceVersion, LineSettings, MainMeter, MainReading
+from .pages import FinancePage, LineBalancePage
 from .plots import Meter, Plot, Reading
 from .tariffs import Tariff
 
@@ -12,6 +13,12 @@ __all__ = [
     "BudgetLine",
     "ExpenseCategory",
     "KnownPayer",
+    "LineBalanceMonth",
+    "LineBalancePage",
+    "LineBalanceVersion",
+    "LineSettings",
+    "MainMeter",
+    "MainReading",
     "Charge",
     "DebtSettings",
     "FeeRate",

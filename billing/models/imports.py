@@ -12,6 +12,7 @@ class ImportBatch(models.Model):
         PAYMENTS = "payments", "Платежи"
         ACCRUAL = "accrual", "Начисление взносов"
         STATEMENT = "statement", "Выписка банка"
+        MAIN_READINGS = "main_readings", "Показания общих счётчиков"
 
     kind = models.CharField("вид", max_length=16, choices=Kind.choices)
     file_name = models.CharField("файл", max_length=255)

@@ -17,6 +17,16 @@ class Plot(models.Model):
     owner_email = models.EmailField("email владельца", blank=True)
     owner_phone = models.CharField("телефон владельца", max_length=11, blank=True, help_text="11 цифр, начиная с 8")
     active = models.BooleanField("действует", default=True)
+    main_meter = models.ForeignKey(
+        "billing.MainMeter",
+        verbose_name="фидер (общий счётчик)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plots",
+        limit_choices_to={"kind": "feeder"},
+        help_text="Счётчик фидера, от которого питается участок; счётчик на вводе учитывает все участки.",
+    )
 
     class Meta:
         verbose_name = "участок"

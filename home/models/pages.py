@@ -66,7 +66,7 @@ class ContentPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.ContentPage"]
-    subpage_types = ["home.ContentPage", "billing.FinancePage"]  # «Доходы и расходы» under «Финансы»
+    subpage_types = ["home.ContentPage", "billing.FinancePage", "billing.LineBalancePage"]  # under «Финансы»
 
     class Meta:
         verbose_name = "страница с текстом"

@@ -78,8 +78,17 @@ def test_reading_export_keeps_zero_readings(treasurer_client):
     meter = MeterFactory(plot=PlotFactory(number=270), serial="=1+1")
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=344, night=0)
     header, row = export(treasurer_client, "billing_reading_modeladmin_index", "csv")
-    assert header == ["Участок", "Счётчик", "Дата", "День, кВт·ч", "Ночь, кВт·ч", "Сумма, кВт·ч"]
-    assert row == ["270", "'=1+1", "2022-05-01", "344", "0", "344"]
+    assert header == ["Участок", "Счётчик", "Дата", "День, кВт·ч", "Ночь, кВт·ч", "Сумма, кВт·ч", "Источник"]
+    assert row == ["270", "'=1+1", "2022-05-01", "344", "0", "344", "загружено из файла"]
+
+
+def test_reading_export_marks_estimates(treasurer_client):
+    meter = MeterFactory(plot=PlotFactory(number=270))
+    ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=344, night=0, source="estimate")
+    _, row = export(treasurer_client, "billing_reading_modeladmin_index", "csv")
+    assert row[-1] == "расчётное"
+    listing = treasurer_client.get(reverse("billing_reading_modeladmin_index"), {"source": "estimate"})
+    assert "расчётное" in listing.content.decode()
 
 
 def test_payment_export_by_month(treasurer_client):

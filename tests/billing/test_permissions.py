@@ -69,6 +69,9 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     expected |= {f"billing.{action}_penaltyrule" for action in ("add", "change", "delete", "view")}
     expected |= {"billing.change_debtsettings"}
     expected |= {"members.view_reminderround", "members.add_reminderround"}  # reminders to debtors
+    for model in ("mainmeter", "mainreading"):  # issue 14: main meters and the line balance
+        expected |= {f"billing.{action}_{model}" for action in ("add", "change", "delete", "view")}
+    expected |= {"billing.change_linesettings"}
     assert granted == expected
 
 
@@ -82,6 +85,8 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Участки",
         "Счётчики",
         "Показания",
+        "Общие счётчики",
+        "Показания общих счётчиков",
         "Начисления",
         "Платежи",
         "Выписка банка",
@@ -99,6 +104,9 @@ def test_treasurer_sees_the_billing_menu_with_every_list(treasurer):
         "Правила начисления пеней",
         "Начислить пени",
         "Должники",
+        "Расчётные показания",
+        "Баланс электроэнергии",
+        "Распределить потери",
         "SMS-рассылка",
         "Напоминания должникам",
     ]

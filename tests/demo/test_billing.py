@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from billing.line_balance import line_balance
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
 from demo import billing as demo
 
@@ -70,3 +71,15 @@ def test_demo_twice_changes_nothing():
     demo.load_demo()
 
     assert _state() == before
+
+
+def test_demo_main_meter_shows_a_realistic_loss():
+    demo.load_demo()
+    rows = line_balance().rows
+    assert [(row.month, row.main_meter) for row in rows] == [
+        (datetime.date(2022, 5, 1), "Ввод ТП-1"),
+        (datetime.date(2022, 4, 1), "Ввод ТП-1"),
+    ]
+    for row in rows:
+        assert Decimal("6") <= row.loss_percent <= Decimal("10")
+        assert row.loss_cost > 0 and row.plots.missing == 0

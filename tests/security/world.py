@@ -28,6 +28,9 @@ from billing.models import (
     FeeRate,
     FinancePage,
     ImportBatch,
+    LineBalancePage,
+    MainMeter,
+    MainReading,
     Meter,
     Payment,
     PenaltyRule,
@@ -101,6 +104,12 @@ def build_world() -> dict:
     PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
     finance = home.add_child(instance=FinancePage(title="Доходы и расходы", slug="dohody-i-rashody"))
     finance.save_revision().publish()
+    balance = home.add_child(instance=LineBalancePage(title="Баланс электроэнергии", slug="balans-elektroenergii"))
+    balance.save_revision().publish()
+    main_meter, _ = MainMeter.objects.get_or_create(name="Ввод ТП-1", kind=MainMeter.Kind.TRANSFORMER)
+    MainReading.objects.get_or_create(
+        main_meter=main_meter, taken_on=datetime.date(2022, 5, 1), defaults={"day": 1000}
+    )
 
     batch = _reconciliation_batch()
     reminders = _reminder_round(member, plot)
@@ -274,7 +283,7 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("admin/^billing/reconciliation/batches/", "pk", str(world["reconciliation_batch"].pk)))
     rules.append(Fill("admin/^reminders/", "pk", str(world["reminder_round"].pk)))
     rules.append(Fill("cabinet/^readings/photos/", "pk", str(world["reading_submission"].pk)))
-    for model in (Plot, Meter, Reading, Charge, Payment, BankTransaction, ImportBatch):
+    for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
     return rules

@@ -124,6 +124,7 @@ MONTH_NAMES = (
     "ноябрь",
     "декабрь",
 )
+MONTH_SHORT_NAMES = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 
 
 def period_title(start: datetime.date, end: datetime.date) -> str:

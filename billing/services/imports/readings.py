@@ -1,4 +1,8 @@
-"""Meter readings: «Участок, Дата, День, Ночь[, Счетчик]», keyed by meter + date."""
+"""Meter readings: «Участок, Дата, День, Ночь[, Счетчик]», keyed by meter + date.
+
+A file row for the date of an estimated reading replaces the estimate (the report says how many);
+a file row below an estimate of an earlier date lowers that estimate to the real value instead of
+being refused, since the estimate was only a guess (the report says so too)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -8,6 +12,7 @@ from itertools import pairwise
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from billing.line_balance import readings_changed
 from billing.models import ImportBatch, Meter, Plot, Reading
 
 from .base import FileRow, Importer
@@ -15,9 +20,9 @@ from .report import CHANGED, NEW, UNCHANGED, PreviewRow, RowError, changed_value
 from .values import RowReader, format_date
 
 MeterRef = tuple[int, str]  # meter id, kind
-StoredReading = tuple[int, int, int]  # reading id, day, night
-# meter id -> date -> (day, night, the file row or None for a stored reading)
-Timeline = dict[int, dict[date, tuple[int, int, int | None]]]
+StoredReading = tuple[int, int, int, str]  # reading id, day, night, source
+# meter id -> date -> (day, night, the file row or None for a stored reading, the stored estimate's id or None)
+Timeline = dict[int, dict[date, tuple[int, int, int | None, int | None]]]
 
 
 @dataclass
@@ -48,9 +53,9 @@ def _meters(numbers: set[int]) -> tuple[dict[int, int], dict[int, MeterRef], dic
     return plot_ids, current, by_serial
 
 
-def _existing(meter_ids: set[int], first_date: date) -> list[tuple[int, int, date, int, int]]:
+def _existing(meter_ids: set[int], first_date: date) -> list[tuple[int, int, date, int, int, str]]:
     """Readings on or after the file's first date, plus each meter's last one before it."""
-    columns = ("id", "meter_id", "taken_on", "day", "night")
+    columns = ("id", "meter_id", "taken_on", "day", "night", "source")
     recent = Reading.objects.filter(meter_id__in=meter_ids, taken_on__gte=first_date).values_list(*columns)
     previous = (
         Reading.objects.filter(meter_id__in=meter_ids, taken_on__lt=first_date)
@@ -73,6 +78,8 @@ class ReadingsImporter(Importer[ReadingRow]):
         self.existing: dict[tuple[int, date], StoredReading] = {}
         self.to_create: list[ReadingRow] = []
         self.to_update: list[tuple[int, ReadingRow]] = []  # stored reading id, the row
+        self.estimates_replaced = 0
+        self.estimates_lowered: dict[int, tuple[int, int]] = {}  # stored estimate id -> (day, night)
 
     def parse(self, reader: RowReader) -> ReadingRow:
         return ReadingRow(
@@ -134,12 +141,19 @@ class ReadingsImporter(Importer[ReadingRow]):
         """What is stored around the file's dates, and the check that no reading goes down."""
         timeline: Timeline = defaultdict(dict)
         first_date = min(row.taken_on for row in rows)
-        for reading_id, meter_id, taken_on, day, night in _existing({row.meter_id for row in rows}, first_date):
-            self.existing[(meter_id, taken_on)] = (reading_id, day, night)
-            timeline[meter_id][taken_on] = (day, night, None)
+        rows_ids = {row.meter_id for row in rows}
+        for reading_id, meter_id, taken_on, day, night, source in _existing(rows_ids, first_date):
+            self.existing[(meter_id, taken_on)] = (reading_id, day, night, source)
+            estimate = reading_id if source == Reading.Source.ESTIMATE else None
+            timeline[meter_id][taken_on] = (day, night, None, estimate)
         for row in rows:
-            timeline[row.meter_id][row.taken_on] = (row.day, row.night, row.row)
-        _check_order(timeline, self.errors)
+            timeline[row.meter_id][row.taken_on] = (row.day, row.night, row.row, None)
+        _check_order(timeline, self.errors, self.estimates_lowered)
+        if self.estimates_lowered:
+            self.notices.append(
+                f"Расчётных показаний снижено до фактических: {len(self.estimates_lowered)} "
+                "(фактическое показание в файле меньше расчётного на более раннюю дату)."
+            )
         self.shown_dates = {taken_on: format_date(taken_on) for taken_on in {row.taken_on for row in rows}}
 
     def diff(self, row: ReadingRow) -> PreviewRow:
@@ -155,7 +169,9 @@ class ReadingsImporter(Importer[ReadingRow]):
         if old is None:
             self.to_create.append(row)
             return PreviewRow(row=row.row, status=NEW, values=values)
-        if (old[1], old[2]) == (row.day, row.night):
+        if old[3] == Reading.Source.ESTIMATE:
+            self.estimates_replaced += 1
+        elif (old[1], old[2]) == (row.day, row.night):
             return PreviewRow(row=row.row, status=UNCHANGED, values=values)
         values["День"] = changed_value(str(row.day), str(old[1]))
         values["Ночь"] = changed_value(str(row.night), str(old[2]))
@@ -164,6 +180,8 @@ class ReadingsImporter(Importer[ReadingRow]):
 
     def batch_date(self, *, parsed: list[ReadingRow], resolved: list[ReadingRow]) -> date | None:
         """The newest reading of the file, unless the treasurer named a date."""
+        if self.estimates_replaced:  # diff has seen every row by now
+            self.notices.append(f"Расчётных показаний заменено показаниями из файла: {self.estimates_replaced}.")
         if not resolved:
             return None
         return self.given_as_of or max(row.taken_on for row in resolved)
@@ -173,17 +191,28 @@ class ReadingsImporter(Importer[ReadingRow]):
             Reading(meter_id=row.meter_id, taken_on=row.taken_on, day=row.day, night=row.night, batch=batch)
             for row in self.to_create
         )
+        source = Reading.Source.IMPORT
         Reading.objects.bulk_update(
-            [Reading(pk=pk, day=row.day, night=row.night, batch=batch) for pk, row in self.to_update],
-            ["day", "night", "batch"],
+            [Reading(pk=pk, day=row.day, night=row.night, source=source, batch=batch) for pk, row in self.to_update],
+            ["day", "night", "source", "batch"],
         )
+        Reading.objects.bulk_update(
+            [Reading(pk=pk, day=day, night=night) for pk, (day, night) in self.estimates_lowered.items()],
+            ["day", "night"],
+        )
+        readings_changed()  # bulk writes send no signals: the line balance sums again
 
 
-def _check_order(timeline: Timeline, errors: list[RowError]) -> None:
-    """Readings never go down: each file row is checked against its neighbours, in the file or the database."""
+def _check_order(timeline: Timeline, errors: list[RowError], lowered: dict[int, tuple[int, int]]) -> None:
+    """Readings never go down: each file row is checked against its neighbours, in the file or the
+    database. A stored estimate above the file row after it is lowered to it (into `lowered`)."""
     for points in timeline.values():
-        for (date0, (day0, night0, row0)), (date1, (day1, night1, row1)) in pairwise(sorted(points.items())):
+        for (date0, point0), (date1, point1) in pairwise(sorted(points.items())):
+            (day0, night0, row0, estimate0), (day1, night1, row1, _) = point0, point1
             if row0 is None and row1 is None:
+                continue
+            if estimate0 is not None and row1 is not None and (day1 < day0 or night1 < night0):
+                lowered[estimate0] = (min(day0, day1), min(night0, night1))
                 continue
             for column, before, after in (("День", day0, day1), ("Ночь", night0, night1)):
                 if after >= before:

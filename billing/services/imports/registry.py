@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 
 from billing.services.statements.importer import StatementImporter
 
-from . import charges, payments, plots, readings
+from . import charges, main_readings, payments, plots, readings
 from .base import Importer
 
 IMPORTERS: dict[str, type[Importer]] = {
@@ -17,6 +17,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     for importer in (
         plots.PlotsImporter,
         readings.ReadingsImporter,
+        main_readings.MainReadingsImporter,
         charges.ChargesImporter,
         payments.PaymentsImporter,
         StatementImporter,

@@ -1,0 +1,345 @@
+"""The line balance: per month and main meter, what the main meter counted against the sum of the
+plots' meters it feeds, the loss in kWh, percent and roubles at the supplier's price.
+
+A plot's consumption in a month is its meters' rise from the month's first reading to the next
+month's first one (a meter removed mid-month: to its final reading; a meter installed mid-month:
+from its initial one), so a replacement counts both meters. It is summed in the database: a fixed
+number of queries whatever the number of plots and years (main meters, their readings, the plots'
+sums, the settings), and only the months shown are read.
+
+A meter «на вводе» feeds every plot; a feeder meter feeds the plots whose `main_meter` is it.
+"""
+
+import datetime
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Max, Min, Q, Subquery, Value, When, Window
+from django.db.models.functions import Lead
+from django.db.models.signals import post_save
+
+from billing.formatting import format_rub
+from billing.models import LineBalanceMonth, LineBalanceVersion, LineSettings, MainMeter, MainReading, Reading
+from billing.services.debts.items import MONTH_NAMES, MONTH_SHORT_NAMES
+from cms.queries import CompiledQuery
+
+KOPECK = Decimal("0.01")
+
+
+def month_index(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_start(index: int) -> datetime.date:
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class PlotsSum:
+    kwh: int = 0
+    plots: int = 0  # plots with a consumption this month
+    estimated: int = 0  # of them, plots whose month ends on an estimated reading
+    missing: int = 0  # meters without a reading at the month's end
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    main_meter_id: int
+    main_meter: str
+    kind: str
+    month: datetime.date  # the 1st
+    main_kwh: int
+    plots: PlotsSum
+    price: Decimal
+
+    @property
+    def period_label(self) -> str:
+        return f"{MONTH_NAMES[self.month.month - 1].capitalize()} {self.month.year}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{MONTH_SHORT_NAMES[self.month.month - 1]} {self.month:%y}"
+
+    @property
+    def loss_kwh(self) -> int:
+        return self.main_kwh - self.plots.kwh
+
+    @property
+    def loss_percent(self) -> Decimal | None:
+        if self.main_kwh <= 0:
+            return None
+        return (Decimal(self.loss_kwh) * 100 / self.main_kwh).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def loss_cost(self) -> Decimal:
+        return (Decimal(self.loss_kwh) * self.price).quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+    @property
+    def percent_text(self) -> str:
+        """«6,5», or «—» without a main meter consumption."""
+        percent = self.loss_percent
+        return "—" if percent is None else str(percent).replace(".", ",")
+
+    @property
+    def cost_text(self) -> str:
+        return format_rub(self.loss_cost)
+
+
+@dataclass(frozen=True)
+class LineBalance:
+    price: Decimal
+    rows: list[BalanceRow]  # newest first, by main meter name within a month
+
+    @property
+    def several_meters(self) -> bool:
+        return len({row.main_meter_id for row in self.rows}) > 1
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass(frozen=True)
+class _Main:
+    pk: int
+    name: str
+    kind: str
+
+
+# The page's queries, built and compiled to SQL once per process (cms.queries): no arguments.
+_settings_query = CompiledQuery(lambda: LineSettings.objects.order_by("pk")[:1])
+_main_query = CompiledQuery(
+    lambda: (
+        MainReading.objects.filter(taken_on__day=1)
+        .order_by()
+        .values_list("main_meter_id", "main_meter__name", "main_meter__kind", "taken_on", "day", "night")
+    )
+)
+_stored_query = CompiledQuery(
+    lambda: (
+        LineBalanceMonth.objects.annotate(
+            current=Subquery(LineBalanceVersion.objects.filter(pk=1).values("version")[:1])
+        )
+        .order_by()
+        .values_list("feeder_id", "month", "kwh", "plots", "estimated", "missing", "version", "current")
+    )
+)
+
+
+def _settings() -> LineSettings:
+    """The stored settings or the defaults unsaved (reading never writes a row)."""
+    return next(iter(_settings_query()), None) or LineSettings()
+
+
+def _main_values(until: datetime.date | None) -> tuple[list[_Main], dict[int, dict[int, int]]]:
+    """The main meters with a reading on a 1st (by name) and, by meter id, month index → day + night
+    on the 1st of that month: one query (a main meter has a reading a month, so even ten years of
+    them are a few hundred rows)."""
+    values: dict[int, dict[int, int]] = defaultdict(dict)
+    meters: dict[int, _Main] = {}
+    for meter_id, name, kind, taken_on, day, night in _main_query():
+        if until is not None and taken_on > until:
+            continue
+        values[meter_id][month_index(taken_on)] = day + night
+        if meter_id not in meters:
+            meters[meter_id] = _Main(meter_id, name, kind)
+    return sorted(meters.values(), key=lambda m: m.name), values
+
+
+_PLOTS_SUMS_SQL = """
+    SELECT {key}, g.idx,
+        SUM(CASE WHEN {closed} THEN g.next_day - g.min_day + g.next_night - g.min_night
+                 WHEN g.max_on > g.min_on THEN g.max_day - g.min_day + g.max_night - g.min_night
+                 ELSE 0 END),
+        COUNT(DISTINCT CASE WHEN {closed} OR g.max_on > g.min_on THEN g.plot END),
+        COUNT(DISTINCT CASE WHEN {closed} AND g.next_est = 1 THEN g.plot END),
+        SUM(CASE WHEN {closed} OR g.max_on > g.min_on THEN 0 ELSE 1 END)
+    FROM ({inner}) g
+    WHERE g.idx <= %s
+    GROUP BY {key}, g.idx
+"""
+
+
+def _plots_sql(first: int, last: int, *, by_plot: bool = False) -> tuple[str, list]:
+    """Per meter and month: the first and last values, whether the month starts on an estimate, and
+    the next month's first values (LEAD), compiled by the ORM; wrapped by a sum per feeder and month.
+    The month is a CASE over the month starts (no per-row date function: SQLite's are Python calls).
+    `by_plot`: a row per plot (its id first) rather than per feeder, for the loss allocation."""
+    starts = [month_start(index) for index in range(first, last + 3)]
+    idx = Case(
+        *(When(taken_on__lt=start, then=Value(first + n - 1)) for n, start in enumerate(starts[1:], start=1)),
+        output_field=IntegerField(),
+    )
+    first_of_month_estimate = Case(
+        When(Q(source=Reading.Source.ESTIMATE.value) & Q(taken_on__in=starts), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+    def following(name: str) -> Window:
+        return Window(Lead(name), partition_by=[F("meter_id")], order_by=F("idx").asc())
+
+    grouped = (
+        Reading.objects.filter(taken_on__gte=starts[0], taken_on__lt=starts[-1])
+        .annotate(idx=idx, plot=F("meter__plot_id"), feeder=F("meter__plot__main_meter_id"))
+        .values("meter_id", "plot", "feeder", "idx")
+        .annotate(
+            min_day=Min("day"),
+            max_day=Max("day"),
+            min_night=Min("night"),
+            max_night=Max("night"),
+            min_on=Min("taken_on"),
+            max_on=Max("taken_on"),
+            est=Max(first_of_month_estimate),
+        )
+        .annotate(
+            next_idx=following("idx"),
+            next_day=following("min_day"),
+            next_night=following("min_night"),
+            next_est=following("est"),
+        )
+        .order_by()
+    )
+    inner, params = grouped.query.sql_with_params()
+    closed = "g.next_idx = g.idx + 1"
+    # the inner query is the ORM's own SQL and every value is a parameter
+    key = "g.plot, g.feeder" if by_plot else "g.feeder"
+    sql = _PLOTS_SUMS_SQL.format(key=key, closed=closed, inner=inner)  # nosec B608 - fixed fragments, ORM's SQL
+    return sql, [*params, last]
+
+
+def _plots_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]:
+    """(feeder id or None, month index) → the plots' sum: one query."""
+    sql, params = _plots_sql(first, last)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (feeder, idx): PlotsSum(int(kwh or 0), plots, estimated, int(missing or 0))
+            for feeder, idx, kwh, plots, estimated, missing in cursor.fetchall()
+        }
+
+
+def readings_changed(**kwargs) -> None:
+    """The plots' readings, meters or feeders changed: the stored monthly sums are stale. Connected
+    to their saves and deletes and to billing.signals.ledger_changed (see BillingConfig.ready);
+    writers in bulk call it (the readings import) or send ledger_changed (estimates). One upsert:
+    the version is the moment of the write (the sums compare it for equality, never for order)."""
+    version = LineBalanceVersion(pk=1, version=time.time_ns())
+    LineBalanceVersion.objects.bulk_create(
+        [version], update_conflicts=True, unique_fields=["id"], update_fields=["version"]
+    )
+    # an upsert sends no model signal: send it, so that page caches listening to saves forget too
+    post_save.send(
+        sender=LineBalanceVersion, instance=version, created=False, raw=False, using=LineBalanceVersion.objects.db
+    )
+
+
+def _stored_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum] | None:
+    """The stored sums of the months first..last if every month is there and none is stale (one
+    query: the table holds only the months shown, a few hundred rows); None otherwise."""
+    sums: dict[tuple[int | None, int], PlotsSum] = {}
+    months = set()
+    for feeder, month, kwh, plots, estimated, missing, version, now in _stored_query():
+        index = month_index(month)
+        if not first <= index <= last:
+            continue
+        if version != (now or 0):
+            return None
+        months.add(index)
+        sums[feeder, index] = PlotsSum(kwh, plots, estimated, missing)
+    return sums if len(months) == last - first + 1 else None
+
+
+def _refreshed_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]:
+    """Sum the months first..last from the readings and store them, stamped with the version read
+    before summing (a write meanwhile bumps it, so the next reader sums again)."""
+    version = LineBalanceVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    sums = _plots_sums(first, last)
+    rows = [
+        LineBalanceMonth(feeder_id=feeder, month=month_start(idx), version=version, **value.__dict__)
+        for (feeder, idx), value in sums.items()
+    ]
+    # a marker for a month with nothing in it, so that it is not summed again on every view
+    rows += [
+        LineBalanceMonth(feeder_id=None, month=month_start(idx), version=version)
+        for idx in range(first, last + 1)
+        if (None, idx) not in sums
+    ]
+    with transaction.atomic():
+        stale = LineBalanceMonth.objects.filter(month__gte=month_start(first), month__lte=month_start(last))
+        # one DELETE, whether there are rows or not: .delete() would select them first for the
+        # post_delete receivers other apps connect to every model (and these rows mean nothing to them)
+        stale._raw_delete(stale.db)
+        LineBalanceMonth.objects.bulk_create(rows, batch_size=1000)
+    return sums
+
+
+def plots_month_kwh(month: datetime.date) -> dict[int, tuple[int | None, int]]:
+    """Plot id → (its feeder id, its kWh) for the plots whose consumption the month's balance counts
+    (a meter without a reading at the month's end is left out): one query."""
+    index = month_index(month)
+    sql, params = _plots_sql(index, index, by_plot=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            plot: (feeder, int(kwh or 0))
+            for plot, feeder, idx, kwh, counted, _, _ in cursor.fetchall()
+            if idx == index and counted
+        }
+
+
+def _add(a: PlotsSum, b: PlotsSum) -> PlotsSum:
+    return PlotsSum(a.kwh + b.kwh, a.plots + b.plots, a.estimated + b.estimated, a.missing + b.missing)
+
+
+def line_balance(*, months: int = 24, until: datetime.date | None = None) -> LineBalance:
+    """The last `months` months up to the newest one with main meter readings at both ends (before
+    `until` if given), newest first: three queries whatever the plots and years (nine when the
+    plots' sums are summed again after a write)."""
+    settings = _settings()
+    meters, values = _main_values(until)
+    ends = [index for by_month in values.values() for index in by_month if index - 1 in by_month]
+    if not ends:
+        return LineBalance(price=settings.supplier_price, rows=[])
+    last = max(ends) - 1
+    first = last - months + 1
+    main = {
+        (meter_id, index): by_month[index + 1] - by_month[index]
+        for meter_id, by_month in values.items()
+        for index in range(first, last + 1)
+        if index in by_month and index + 1 in by_month
+    }
+    plots = _stored_sums(first, last)
+    if plots is None:
+        plots = _refreshed_sums(first, last)
+    everything: dict[int, PlotsSum] = defaultdict(PlotsSum)
+    for (_, idx), value in plots.items():
+        everything[idx] = _add(everything[idx], value)
+    rows = []
+    for index in range(last, first - 1, -1):
+        for meter in meters:
+            if (meter.pk, index) not in main:
+                continue
+            if meter.kind == MainMeter.Kind.TRANSFORMER:
+                fed = everything.get(index, PlotsSum())
+            else:
+                fed = plots.get((meter.pk, index), PlotsSum())
+            rows.append(
+                BalanceRow(
+                    meter.pk,
+                    meter.name,
+                    meter.kind,
+                    month_start(index),
+                    main[meter.pk, index],
+                    fed,
+                    settings.supplier_price,
+                )
+            )
+    return LineBalance(price=settings.supplier_price, rows=rows)
+
+
+# The chart: the monthly loss in kWh as server-rendered SVG bars, oldest first; negative bars (the
+# plots counted more than the main meter, e.g. an estimate too high) go below the zero line.

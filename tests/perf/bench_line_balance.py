@@ -1,0 +1,127 @@
+"""The line balance for 3,000 plots × 10 years of monthly readings (issue 14, «Speed»).
+
+- the selector's queries are the same for 300 and 3,000 plots: nine when it sums the 24 months
+  again after a write of readings, three when it reads the stored monthly sums;
+- the public page «Баланс электроэнергии» uncached ≤ 2× a ContentPage uncached, both rendered in
+  the same run, taken in turns (the median of ROUNDS requests after a warm-up), logged out.
+"""
+
+import datetime
+import statistics
+import time
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from billing.line_balance import line_balance, readings_changed
+from billing.models import LineBalancePage, LineSettings, MainMeter, MainReading, Meter, Plot, Reading
+from home.models import ContentPage
+from tests.home.factories import make_home, publish
+
+pytestmark = pytest.mark.django_db
+
+PLOTS = 3_000
+MONTHS = 120  # 10 years
+ROUNDS = 21
+DATES = [datetime.date(2016 + n // 12, n % 12 + 1, 1) for n in range(MONTHS + 1)]
+
+
+def _history(numbers: range) -> None:
+    """Monthly readings of two-zone meters (120 a meter), every tenth month an estimate, and a main
+    meter «на вводе» counting 8 % more than the plots."""
+    plots = Plot.objects.bulk_create(Plot(number=n, street="1", area=Decimal("7.20")) for n in numbers)
+    meters = Meter.objects.bulk_create(Meter(plot=p, kind=Meter.Kind.TWO_ZONE, serial=f"S{p.number}") for p in plots)
+    Reading.objects.bulk_create(
+        (
+            Reading(
+                meter=m,
+                taken_on=d,
+                day=150 * n + m.pk % 7,
+                night=60 * n,
+                source=Reading.Source.ESTIMATE if n % 10 == 9 else Reading.Source.IMPORT,
+            )
+            for m in meters
+            for n, d in enumerate(DATES)
+        ),
+        batch_size=5000,
+    )
+    transformer, _ = MainMeter.objects.get_or_create(name="Ввод ТП-1", kind=MainMeter.Kind.TRANSFORMER)
+    MainReading.objects.filter(main_meter=transformer).delete()
+    total = Plot.objects.count()
+    MainReading.objects.bulk_create(
+        MainReading(main_meter=transformer, taken_on=d, day=int(210 * n * total * 1.08), night=0)
+        for n, d in enumerate(DATES)
+    )
+    readings_changed()  # written in bulk, as an import does
+
+
+def _queries() -> tuple[int, int]:
+    """Queries of the selector summing the months again (after a write), then reading them stored."""
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            balance = line_balance(months=24)
+        assert len(balance.rows) == 24
+        counts.append(len(captured))
+    return counts[0], counts[1]
+
+
+def _medians_ms(client, urls: list[str]) -> list[float]:
+    for url in urls * 3:
+        assert client.get(url).status_code == HTTPStatus.OK, url
+    times: list[list[float]] = [[] for _ in urls]
+    for _ in range(ROUNDS):
+        for index, url in enumerate(urls):
+            started = time.perf_counter()
+            response = client.get(url)
+            times[index].append(time.perf_counter() - started)
+            assert response.status_code == HTTPStatus.OK
+    return [statistics.median(t) * 1000 for t in times]
+
+
+def test_line_balance_for_3000_plots_over_10_years(client, settings, targets):
+    settings.PAGE_CACHE = settings.CABINET_CACHE = False
+    LineSettings.objects.create(supplier_price=Decimal("5.50"))
+    _history(range(1, 301))
+    small = _queries()
+    _history(range(301, PLOTS + 1))
+    big = _queries()
+    assert Reading.objects.count() == PLOTS * (MONTHS + 1)
+
+    readings_changed()
+    started = time.perf_counter()
+    balance = line_balance(months=24)
+    summing_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    assert line_balance(months=24) == balance
+    stored_ms = (time.perf_counter() - started) * 1000
+    newest = balance.rows[0]
+    assert newest.plots.plots == PLOTS and newest.main_kwh > newest.plots.kwh
+    assert newest.loss_percent is not None and Decimal("6") < newest.loss_percent < Decimal("9")
+
+    home = make_home()
+    content = publish(
+        home,
+        ContentPage(
+            title="Устав",
+            slug="ustav",
+            intro="Устав товарищества",
+            body=[("heading", "Общие положения"), ("paragraph", "<p>Товарищество создано садоводами.</p>" * 20)],
+        ),
+    )
+    page = publish(home, LineBalancePage(title="Баланс электроэнергии", slug="balans"))
+    assert b"balance-chart" in client.get(page.url).content
+    content_ms, page_ms = _medians_ms(client, [content.url, page.url])
+    print(
+        f"\nline balance, {PLOTS} plots × {MONTHS} months: summing 24 months {summing_ms:.1f} ms "
+        f"({big[0]} queries), stored {stored_ms:.1f} ms ({big[1]} queries); "
+        f"ContentPage {content_ms:.1f} ms, «Баланс электроэнергии» {page_ms:.1f} ms"
+    )
+    assert big == small, (small, big)
+    targets.check("line balance queries summing, 3,000 / 300 plots", big[0] / small[0], 1)
+    targets.check("line balance queries stored, 3,000 / 300 plots", big[1] / small[1], 1)
+    targets.check("uncached «Баланс электроэнергии» / ContentPage", page_ms / content_ms, 2)
+    targets.assert_met()
