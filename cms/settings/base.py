@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "home",
     "billing",
     "members",
+    "members.meetings",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
