@@ -72,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+# URL namespaces of the members' cabinet: «Мои данные» is the open menu section on their pages
+CABINET_URL_NAMESPACES = ("cabinet", "meetings")
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [

@@ -22,6 +22,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from members.meetings import law
 from members.meetings.forms import MeetingRulesForm
+from members.meetings.shares import Span, share_overflow
 from members.phones import normalize_phone
 
 CADASTRAL_RE = re.compile(r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$")
@@ -72,16 +73,30 @@ class Person(ClusterableModel):
     def __str__(self):
         return self.full_name
 
+    def clean_fields(self, exclude=None):
+        """The phone is normalised first: «+7 (999) 123-45-67» is longer than the stored 11 digits."""
+        phone_error = None
+        try:
+            self.phone = normalize_phone(self.phone)
+        except ValidationError as error:
+            phone_error = error
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            errors = {}
+        if phone_error is not None:
+            errors["phone"] = phone_error.messages
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         super().clean()
         self.full_name = " ".join((self.full_name or "").split())
         errors = {}
         if not self.full_name:
             errors["full_name"] = "Укажите фамилию, имя и отчество."
-        try:
-            self.phone = normalize_phone(self.phone)
-        except ValidationError as error:
-            errors["phone"] = error.messages
         if self.is_member and not self.member_since:
             errors["member_since"] = "Укажите, с какой даты человек — член товарищества."
         if self.is_member and self.membership_ended_on:
@@ -161,27 +176,27 @@ class Ownership(models.Model):
             raise ValidationError(errors)
         self._check_plot_shares()
 
+    def span(self) -> Span:
+        return Span(self.owned_from, self.owned_to, self.share)
+
     def _check_plot_shares(self):
-        """The shares of one plot on any day add up to at most 1."""
+        """The shares of one plot on any day add up to at most 1 (against the rows already saved)."""
         if self.plot_id is None or self.owned_from is None:
             return
         others = Ownership.objects.filter(plot_id=self.plot_id).exclude(pk=self.pk)
         others = others.filter(Q(owned_to__isnull=True) | Q(owned_to__gte=self.owned_from))
         if self.owned_to is not None:
             others = others.filter(owned_from__lte=self.owned_to)
-        others = list(others)
-        # the total is a step function: its maximum is on some interval's first day
-        for day in {self.owned_from, *(o.owned_from for o in others if o.owned_from > self.owned_from)}:
-            if not self.covers(day):
-                continue
-            total = self.share + sum((o.share for o in others if o.covers(day)), Fraction(0))
-            if total > 1:
-                raise ValidationError(
-                    {
-                        "share_numerator": f"Сумма долей участка {self.plot.number} на {day:%d.%m.%Y} — "
-                        f"{total}, а должна быть не больше 1. Проверьте доли и даты владения."
-                    }
-                )
+        overflow = share_overflow([self.span(), *(other.span() for other in others)])
+        if overflow is not None:
+            raise ValidationError({"share_numerator": share_overflow_message(self.plot.number, *overflow)})
+
+
+def share_overflow_message(number: int, day: datetime.date, total: Fraction) -> str:
+    return (
+        f"Сумма долей участка {number} на {day:%d.%m.%Y} — {total}, а должна быть не больше 1. "
+        "Проверьте доли и даты владения."
+    )
 
 
 def default_qualified_topics() -> list[str]:
