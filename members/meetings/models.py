@@ -116,7 +116,9 @@ class Ownership(models.Model):
     """Ownership of a plot (ст. 15 ч. 1: кадастровый номер, доля, даты, документ-основание)."""
 
     person = ParentalKey(Person, verbose_name="человек", on_delete=models.CASCADE, related_name="ownerships")
-    plot = models.ForeignKey("billing.Plot", verbose_name="участок", on_delete=models.PROTECT, related_name="+")
+    plot = models.ForeignKey(
+        "billing.Plot", verbose_name="участок", on_delete=models.PROTECT, related_name="registry_ownerships"
+    )
     cadastral_number = models.CharField("кадастровый номер", max_length=40, blank=True)
     share_numerator = models.PositiveIntegerField("доля: числитель", default=1, validators=[MinValueValidator(1)])
     share_denominator = models.PositiveIntegerField(

@@ -125,10 +125,26 @@ def test_members_on_a_date():
     assert names == {"Давний"}
 
 
-def test_the_board_groups_have_the_registry_permissions():
-    for name in ("Казначей", "Editors"):
+def test_the_board_groups_have_the_registry_permissions_and_editors_do_not():
+    registry_codenames = {"view_person", "change_person", "add_person", "link_person", "change_meetingrules"}
+    for name in ("Казначей", "Секретарь правления"):
         codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
-        assert {"view_person", "change_person", "add_person", "link_person", "change_meetingrules"} <= codenames
+        assert registry_codenames <= codenames
+    secretary = Group.objects.get(name="Секретарь правления").permissions.values_list(
+        "content_type__app_label", flat=True
+    )
+    assert set(secretary) == {"meetings", "wagtailadmin"}
+    editors = Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    assert not registry_codenames & set(editors)
+
+
+def test_editors_do_not_see_the_registry(editor_client, client):
+    assert (
+        editor_client.get(ADMIN_LIST).status_code == HTTPStatus.FOUND
+    )  # wagtail's permission denied: to the dashboard
+    secretary = UserFactory(username="sekretar", email="", is_staff=True, groups=["Секретарь правления"])
+    client.force_login(secretary)
+    assert client.get(ADMIN_LIST).status_code == HTTPStatus.OK
 
 
 # --- the admin ----------------------------------------------------------------------------------
