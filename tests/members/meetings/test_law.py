@@ -146,3 +146,30 @@ def test_the_settings_refuse_less_than_the_law_and_unknown_topics(field, value, 
     with pytest.raises(ValidationError) as error:
         rules.full_clean()
     assert message in str(error.value)
+
+
+@pytest.mark.django_db
+def test_the_board_edits_the_rules_in_the_admin_with_checkboxes(treasurer_client):
+    url = "/admin/settings/meetings/meetingrules/"
+    page = treasurer_client.get(url, follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "п. 21: Размер и срок внесения взносов" in text and 'type="checkbox"' in text
+    data = {
+        "notice_days": "21",
+        "materials_days": "7",
+        "qualified_topics": list(law.QUALIFIED_DEFAULT),
+        "owner_topics": list(law.OWNERS_VOTE_DEFAULT),
+        "basis": "",
+    }
+    refused = treasurer_client.post(page.request["PATH_INFO"], data)
+    assert refused.status_code == 200
+    assert "укажите основание" in refused.content.decode()
+    saved = treasurer_client.post(page.request["PATH_INFO"], data | {"basis": "Устав, п. 8.2"})
+    assert saved.status_code == 302
+    rules = MeetingRules.load()
+    assert (rules.notice_days, rules.basis, set(rules.qualified_topics)) == (
+        21,
+        "Устав, п. 8.2",
+        set(law.QUALIFIED_DEFAULT),
+    )

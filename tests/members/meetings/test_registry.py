@@ -371,3 +371,14 @@ def test_the_registry_page_needs_a_login(client):
     response = client.get(REGISTRY)
     assert response.status_code == HTTPStatus.FOUND
     assert "/accounts/login/" in response["Location"]
+
+
+def test_a_plot_in_the_registry_is_not_deleted_and_the_page_says_why(treasurer_client):
+    plot = PlotFactory(number=77)
+    owns(person("Владелец"), plot)
+    url = f"/admin/billing/plot/delete/{plot.pk}/"
+    assert treasurer_client.get(url).status_code == HTTPStatus.OK
+    response = treasurer_client.post(url)
+    assert response.status_code == HTTPStatus.OK
+    assert "Владелец" in response.content.decode()
+    assert Ownership.objects.filter(plot=plot).exists()
