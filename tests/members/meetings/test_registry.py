@@ -382,3 +382,24 @@ def test_a_plot_in_the_registry_is_not_deleted_and_the_page_says_why(treasurer_c
     assert response.status_code == HTTPStatus.OK
     assert "Владелец" in response.content.decode()
     assert Ownership.objects.filter(plot=plot).exists()
+
+
+def test_editing_an_entry_does_not_count_its_own_saved_shares_twice(treasurer_client):
+    plot = PlotFactory(number=42)
+    entry = person("Новиков Николай", member_since=datetime.date(2021, 5, 1))
+    ownership = owns(entry, plot, owned_from=datetime.date(2021, 5, 1))
+    data = _create_form([(plot.pk, 1, 1)], **{"ownerships-INITIAL_FORMS": "1", "ownerships-0-id": str(ownership.pk)})
+    data["ownerships-0-id"] = str(ownership.pk)
+    data["ownerships-0-basis"] = "Договор купли-продажи"
+    response = treasurer_client.post(f"{ADMIN_LIST}edit/{entry.pk}/", data)
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
+    ownership.refresh_from_db()
+    assert ownership.basis == "Договор купли-продажи"
+    # another owner's whole share on the same day is still refused
+    other = person("Чужой")
+    refused = treasurer_client.post(
+        f"{ADMIN_LIST}edit/{other.pk}/", _create_form([(plot.pk, 1, 1)], full_name="Чужой")
+    )
+    assert refused.status_code == HTTPStatus.OK
+    assert "Сумма долей участка 42 на 01.05.2021 — 2" in refused.content.decode()
+    assert not other.ownerships.exists()
