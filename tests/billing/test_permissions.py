@@ -69,6 +69,10 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     expected |= {f"billing.{action}_penaltyrule" for action in ("add", "change", "delete", "view")}
     expected |= {"billing.change_debtsettings"}
     expected |= {"members.view_reminderround", "members.add_reminderround"}  # reminders to debtors
+    # the members' registry (issue 15): kept with the secretary; the treasurer links site users
+    for model in ("person", "ownership"):
+        expected |= {f"meetings.{action}_{model}" for action in ("add", "change", "delete", "view")}
+    expected |= {"meetings.link_person", "meetings.change_meetingrules", "meetings.view_meetingrules"}
     assert granted == expected
 
 

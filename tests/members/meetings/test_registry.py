@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from members.meetings import registry
 from members.meetings.models import Ownership, Person
 from members.models import PlotClaim
+from tests.billing.test_permissions import menu_labels
 from tests.factories import PlotClaimFactory, PlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +137,11 @@ def test_the_board_groups_have_the_registry_permissions_and_editors_do_not():
     assert set(secretary) == {"meetings", "wagtailadmin"}
     editors = Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
     assert not registry_codenames & set(editors)
+
+
+def test_the_registry_is_in_the_board_menu_but_not_the_editors(treasurer, editor):
+    assert "Реестр членов" in menu_labels(treasurer)
+    assert "Реестр членов" not in menu_labels(editor)
 
 
 def test_editors_do_not_see_the_registry(editor_client, client):
