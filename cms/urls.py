@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("cabinet/", include("members.urls")),
+    path("cabinet/", include("members.meetings.urls")),  # «Запись в реестре»; members does not import meetings
     path("search/", home_views.search, name="search"),
     path("sitemap.xml", home_sitemap.sitemap, name="sitemap"),
     path("robots.txt", home_sitemap.robots_txt, name="robots_txt"),

@@ -3,6 +3,7 @@
 import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import ResolverMatch
 
@@ -48,8 +49,12 @@ class CabinetContext:
 
     @cached_property
     def in_menu_section(self) -> bool:
-        """«Мои данные» is the open section on the cabinet's pages and on the account pages."""
-        return self._resolved is not None and ("cabinet" in self._resolved.namespaces or self.on_account_page)
+        """«Мои данные» is the open section on the cabinet's pages (the URL namespaces that
+        settings.CABINET_URL_NAMESPACES names: cms wires other apps' member pages in) and on the account pages."""
+        if self._resolved is None:
+            return False
+        namespaces = getattr(settings, "CABINET_URL_NAMESPACES", ("cabinet",))
+        return any(name in namespaces for name in self._resolved.namespaces) or self.on_account_page
 
     @cached_property
     def plot_label(self) -> str:

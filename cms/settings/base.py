@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "home",
     "billing",
     "members",
+    "members.meetings",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
+# URL namespaces of the members' cabinet: «Мои данные» is the open menu section on their pages
+CABINET_URL_NAMESPACES = ("cabinet", "meetings")
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [

@@ -72,6 +72,10 @@ def test_treasurer_group_has_exactly_the_billing_permissions():
     for model in ("mainmeter", "mainreading"):  # issue 14: main meters and the line balance
         expected |= {f"billing.{action}_{model}" for action in ("add", "change", "delete", "view")}
     expected |= {"billing.change_linesettings"}
+    # the members' registry (issue 15): kept with the secretary; the treasurer links site users
+    for model in ("person", "ownership"):
+        expected |= {f"meetings.{action}_{model}" for action in ("add", "change", "delete", "view")}
+    expected |= {"meetings.link_person", "meetings.change_meetingrules", "meetings.view_meetingrules"}
     assert granted == expected
 
 

@@ -2,6 +2,8 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from demo import members as demo
+from demo import registry
+from members.meetings.models import Ownership, Person
 from members.models import PlotClaim, Profile
 from tests.factories import PlotFactory
 
@@ -31,3 +33,16 @@ def test_demo_skips_missing_plots():
     PlotFactory(number=269)
     demo.load_demo()
     assert list(PlotClaim.objects.values_list("plot__number", flat=True)) == [269]
+
+
+def test_the_demo_registry_links_member_269_and_loads_once(client):
+    for number in (269, 270, 12):
+        PlotFactory(number=number)
+    demo.load_demo()
+    registry.load_demo()
+    registry.load_demo()
+    assert Person.objects.count() == 4 and Ownership.objects.count() == 4  # plot 3 is missing: skipped
+    ivanov = Person.objects.get(full_name="Иванов Иван Иванович")
+    assert ivanov.user.username == "269"
+    client.force_login(ivanov.user)
+    assert "50:09:0010101:269" in client.get("/cabinet/registry/").content.decode()

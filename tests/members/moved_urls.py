@@ -8,6 +8,7 @@ MOVED = {"cabinet/", "accounts/"}
 
 urlpatterns = [
     path("kabinet/", include("members.urls")),
+    path("kabinet/", include("members.meetings.urls")),
     path("uchetnaya-zapis/", include("allauth.urls")),
     *(pattern for pattern in site_urlpatterns if str(pattern.pattern) not in MOVED),
 ]

@@ -33,6 +33,7 @@ def _menu(html: bytes) -> tuple[bool, list[str]]:
         ("/kabinet/reconciliation/", "Акт сверки"),
         ("/kabinet/", "269"),
         ("/kabinet/edit/", "Изменить регистрационные данные"),
+        ("/kabinet/registry/", "Запись в реестре"),
         ("/uchetnaya-zapis/email/", "Изменить электронную почту или пароль"),
         ("/uchetnaya-zapis/password/change/", "Изменить электронную почту или пароль"),
     ],

@@ -14,6 +14,7 @@ ADMIN_NOT_FOUND = (LOGIN, LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 EDITORS = (LOGIN, LOGIN, DENIED, OK, OK)  # pages, documents, images
 BILLING = (LOGIN, LOGIN, OK, DENIED, OK)  # «Бухгалтерия», claims, SMS
 SUPERUSER = (LOGIN, LOGIN, DENIED, DENIED, OK)  # users, groups, sites, workflows, redirects
+REGISTRY = (LOGIN, LOGIN, OK, DENIED, OK)  # «Реестр членов»: «Казначей» and «Секретарь правления», not Editors
 NOBODY = (LOGIN, LOGIN, DENIED, DENIED, DENIED)
 
 COMPARE = r"revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$"
@@ -161,6 +162,12 @@ URL_ACCESS = {
     "admin/editing-sessions/ping/<str:app_label>/<str:model_name>/<str:object_id>/<int:session_id>/": ADMIN_POST_ONLY,
     "admin/editing-sessions/release/<int:session_id>/": ADMIN_POST_ONLY,
     "admin/block-preview/": ADMIN_NOT_FOUND,
+    "admin/^meetings/person/$": REGISTRY,
+    "admin/^meetings/person/create/$": REGISTRY,
+    "admin/^meetings/person/edit/(?P<instance_pk>[-\\w]+)/$": REGISTRY,
+    "admin/^meetings/person/delete/(?P<instance_pk>[-\\w]+)/$": REGISTRY,
+    "admin/^meetings/person/history/(?P<instance_pk>[-\\w]+)/$": REGISTRY,
+    "admin/meetings/person/<int:pk>/link/": REGISTRY,
     "admin/^billing/plot/$": BILLING,
     "admin/^billing/plot/create/$": BILLING,
     "admin/^billing/plot/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,
@@ -355,6 +362,7 @@ URL_ACCESS = {
     # the member's own plot only: staff have no confirmed claim on plot 777
     "cabinet/^reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "cabinet/privacy/": CABINET,
+    "cabinet/registry/": CABINET,
     "cabinet/privacy/export.json": CABINET,
     "cabinet/privacy/delete/": (LOGIN, OK, REDIRECT, REDIRECT, REDIRECT),
     "search/": PUBLIC,

@@ -39,6 +39,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
+from members.meetings.models import Ownership, Person
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -76,6 +77,11 @@ def build_world() -> dict:
     ProfileFactory(user=member, owner_name=SECRET_NAME, phone=SECRET_PHONE, sms_consent=True)
     plot = PlotFactory(number=SECRET_PLOT, area=Decimal("6.00"))
     PlotClaimFactory(user=member, plot=plot, status=PlotClaim.Status.CONFIRMED)
+    # the member's registry entry, linked: their «Запись в реестре»; another member must see none of it
+    person = Person.objects.create(
+        full_name=SECRET_NAME, phone=SECRET_PHONE, member_since=datetime.date(2015, 5, 1), user=member
+    )
+    Ownership.objects.create(person=person, plot=plot, owned_from=datetime.date(2015, 5, 1))
     meter = MeterFactory(plot=plot, serial="SN-SECRET")
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=SECRET_READINGS[0], night=SECRET_READINGS[1])
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=SECRET_READINGS[2], night=SECRET_READINGS[3])
@@ -138,6 +144,7 @@ def build_world() -> dict:
         "reconciliation_batch": batch,
         "reminder_round": reminders,
         "reading_submission": submission,
+        "person": person,
     }
 
 
@@ -283,6 +290,8 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("admin/^billing/reconciliation/batches/", "pk", str(world["reconciliation_batch"].pk)))
     rules.append(Fill("admin/^reminders/", "pk", str(world["reminder_round"].pk)))
     rules.append(Fill("cabinet/^readings/photos/", "pk", str(world["reading_submission"].pk)))
+    rules.append(Fill("admin/^meetings/person/", "instance_pk", str(world["person"].pk)))
+    rules.append(Fill("admin/meetings/person/", "pk", str(world["person"].pk)))
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))

@@ -4,6 +4,7 @@ from django.db import transaction
 from demo import billing as billing_demo
 from demo import home as home_demo
 from demo import members as members_demo
+from demo import registry as registry_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             home_demo.load_demo()
             billing_demo.load_demo()
             logins = members_demo.load_demo()
+            registry_demo.load_demo()
         self.stdout.write(self.style.SUCCESS("Демо-данные загружены."))
         self.stdout.write("Учётные записи для входа (логин / пароль):")
         for login in logins:
