@@ -58,7 +58,7 @@ def balance_chart(balance: LineBalance) -> SafeString:
     low = min(0, *(bar.loss_kwh for bar in bars))
     high = max(0, *(bar.loss_kwh for bar in bars))
     span = (high - low) or 1
-    width = LEFT + len(bars) * (BAR + GAP) + GAP
+    width = LEFT + len(bars) * (BAR + GAP) + GAP + 24  # room for the last month's label
     total = TOP + HEIGHT + BOTTOM
     zero_y = TOP + HEIGHT * high / span
     desc = (
