@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from billing.models import Reading
 from billing.selectors import ElectricityLine, period_bills
 from members.models import PlotClaim
 from members.partnership import partnership_settings
@@ -88,6 +89,7 @@ def _planned_sms(
         amount=bill.owed,
         due_day=due_day,
         plot_number=claim.plot.number if several_plots else None,
+        estimated=bill.period.end_source == Reading.Source.ESTIMATE,
     )
     return PlannedSms(
         user_id=claim.user_id,

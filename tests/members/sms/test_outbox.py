@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from django_q.models import Schedule
 
-from billing.models import Meter
+from billing.models import Meter, Reading
 from members.models import PlotClaim, SmsMessage
 from members.sms.plan import parse_period, previous_period, sms_outbox_fill, sms_plan
 from members.sms.sending import monthly_sms_run, sms_outbox_poll, sms_outbox_send, sms_resend
@@ -41,6 +41,15 @@ def test_seed_message_for_plot_269_is_exact(seed, make_member):
     [message] = sms_plan(period="2022-05").messages
     assert message.text == SEED_269
     assert message.phone == "89031221105"
+    assert message.segments == 1
+
+
+def test_a_period_ending_on_an_estimated_reading_is_marked_in_the_sms(seed, make_member):
+    p269, _ = seed
+    Reading.objects.filter(meter__plot=p269, taken_on=JUNE).update(source=Reading.Source.ESTIMATE)
+    member_with("269", "89031221105", [p269], make_member)
+    [message] = sms_plan(period="2022-05").messages
+    assert message.text == "СНТ Аникино: T1 520, T2 217 (расч.). К оплате 4121.45 до 5 числа."
     assert message.segments == 1
 
 

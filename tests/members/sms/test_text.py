@@ -70,3 +70,29 @@ def test_a_text_that_cannot_fit_keeps_the_full_wording():
         == "СНТ «Очень длинное название товарищества», уч. 269: T1 520, T2 217. К оплате 4121.45. Оплатить до 5 числа."
     )
     assert sms_segments(text) == 2
+
+
+def test_a_period_ending_on_an_estimate_says_so_in_one_part():
+    text = monthly_sms_text(
+        signature="СНТ Аникино",
+        day=520,
+        night=217,
+        two_zone=True,
+        amount=Decimal("4121.45"),
+        due_day=5,
+        estimated=True,
+    )
+    assert text == "СНТ Аникино: T1 520, T2 217 (расч.). К оплате 4121.45 до 5 числа."
+    for number in (1, 269, 1270):
+        for amount in ("0.00", "4121.45", "19999.99"):
+            text = monthly_sms_text(
+                signature="СНТ Аникино",
+                day=1520,
+                night=1217,
+                two_zone=True,
+                amount=Decimal(amount),
+                due_day=25,
+                plot_number=number,
+                estimated=True,
+            )
+            assert "расч." in text and sms_segments(text) == 1, text
