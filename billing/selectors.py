@@ -271,6 +271,12 @@ class ReadingRow:
     day: int
     night: int
     meter_serial: str
+    source: str = Reading.Source.IMPORT
+
+    @property
+    def source_label(self) -> str:
+        """Empty for a reading from the file; else «передано садоводом», «расчётное», …"""
+        return "" if self.source == Reading.Source.IMPORT else Reading.Source(self.source).label
 
 
 def plot_readings_rows(*, plot_ids: Iterable[int]) -> list[ReadingRow]:
@@ -281,7 +287,7 @@ def plot_readings_rows(*, plot_ids: Iterable[int]) -> list[ReadingRow]:
     rows = (
         Reading.objects.filter(meter__plot_id__in=ids)
         .order_by("meter__plot__number", "taken_on", "meter_id")
-        .values_list("meter__plot__number", "taken_on", "day", "night", "meter__serial")
+        .values_list("meter__plot__number", "taken_on", "day", "night", "meter__serial", "source")
     )
     return [ReadingRow(*row) for row in rows]
 

@@ -1,4 +1,5 @@
-"""The member's own readings as CSV or XLSX, in the columns of the treasurer's readings import."""
+"""The member's own readings as CSV or XLSX, in the columns of the treasurer's readings import, and
+whether a reading is the member's own or an estimate («Показание»: empty for one from the file)."""
 
 import tablib
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +10,7 @@ from billing.services.imports import csv_safe
 from members.selectors import cabinet_plots
 from members.views import member_required
 
-HEADERS = ("Участок", "Дата", "День", "Ночь", "Счетчик")
+HEADERS = ("Участок", "Дата", "День", "Ночь", "Счетчик", "Показание")  # the import ignores the last column
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -20,7 +21,9 @@ def readings_dataset(*, plot_ids: list[int]) -> tablib.Dataset:
     """Text cells neutralised against formula injection; numbers and dates stay typed."""
     dataset = tablib.Dataset(headers=list(HEADERS), title="Показания")
     for row in plot_readings_rows(plot_ids=plot_ids):
-        dataset.append((row.plot_number, row.taken_on, row.day, row.night, csv_safe(row.meter_serial)))
+        dataset.append(
+            (row.plot_number, row.taken_on, row.day, row.night, csv_safe(row.meter_serial), row.source_label)
+        )
     return dataset
 
 

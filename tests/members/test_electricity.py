@@ -149,7 +149,7 @@ def test_csv_export_of_the_members_readings(member_client, member):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _csv_rows(response.content)
-    assert rows[0] == ["Участок", "Дата", "День", "Ночь", "Счетчик"]
+    assert rows[0] == ["Участок", "Дата", "День", "Ночь", "Счетчик", "Показание"]
     serials = {r.meter.plot.number: r.meter.serial for r in Reading.objects.select_related("meter__plot")}
     assert [row[:4] for row in rows[1:]] == [
         ["269", "01.04.2022", "9012", "2901"],
@@ -160,6 +160,18 @@ def test_csv_export_of_the_members_readings(member_client, member):
         ["270", "01.06.2022", "346", "244"],
     ]
     assert [row[4] for row in rows[1:]] == [serials[269]] * 3 + [serials[270]] * 3
+    assert {row[5] for row in rows[1:]} == {""}  # all from the file
+
+
+def test_the_export_marks_estimates_and_the_members_own_readings(member_client, member):
+    build_seed(member)
+    Reading.objects.filter(meter__plot__number=269, taken_on=datetime.date(2022, 6, 1)).update(source="estimate")
+    Reading.objects.filter(meter__plot__number=270, taken_on=datetime.date(2022, 6, 1)).update(source="member")
+    rows = _csv_rows(member_client.get("/cabinet/electricity/export.csv").content)
+    assert [(row[0], row[1], row[5]) for row in rows[1:] if row[1] == "01.06.2022"] == [
+        ("269", "01.06.2022", "расчётное"),
+        ("270", "01.06.2022", "передано садоводом"),
+    ]
 
 
 def test_xlsx_export_keeps_numbers_and_dates_typed(member_client, member):
@@ -169,7 +181,7 @@ def test_xlsx_export_keeps_numbers_and_dates_typed(member_client, member):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Участок", "Дата", "День", "Ночь", "Счетчик")
+    assert rows[0] == ("Участок", "Дата", "День", "Ночь", "Счетчик", "Показание")
     assert rows[3][:4] == (269, datetime.datetime(2022, 6, 1), 9532, 3118)
     assert len(rows) == 7
 
