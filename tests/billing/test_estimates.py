@@ -113,6 +113,15 @@ def test_import_for_the_same_date_replaces_the_estimate_and_says_so(meter):
     assert Reading.objects.filter(meter=meter, taken_on=D(2026, 6, 1)).count() == 1
 
 
+def test_import_for_the_same_date_wins_over_a_members_reading_and_says_so(meter):
+    Reading.objects.create(meter=meter, taken_on=D(2026, 6, 1), day=1395, night=617, source=Reading.Source.MEMBER)
+    preview = _import_csv("Участок,Дата,День,Ночь\n269,01.06.2026,1390,615\n", commit=False)
+    assert "Показаний, переданных садоводами, заменено показаниями из файла: 1." in preview.notices
+    _import_csv("Участок,Дата,День,Ночь\n269,01.06.2026,1390,615\n")
+    assert _readings(meter)[-1] == (D(2026, 6, 1), 1390, 615, Reading.Source.IMPORT)
+    assert Reading.objects.filter(meter=meter, taken_on=D(2026, 6, 1)).count() == 1
+
+
 def test_import_with_the_estimated_values_still_marks_the_reading_real(meter):
     estimate_readings(start=D(2026, 5, 1))
     report = _import_csv("Участок,Дата,День,Ночь\n269,01.06.2026,1404,621\n")

@@ -79,6 +79,7 @@ class ReadingsImporter(Importer[ReadingRow]):
         self.to_create: list[ReadingRow] = []
         self.to_update: list[tuple[int, ReadingRow]] = []  # stored reading id, the row
         self.estimates_replaced = 0
+        self.members_replaced = 0  # a member's accepted reading the file corrects: the file wins
         self.estimates_lowered: dict[int, tuple[int, int]] = {}  # stored estimate id -> (day, night)
 
     def parse(self, reader: RowReader) -> ReadingRow:
@@ -173,6 +174,8 @@ class ReadingsImporter(Importer[ReadingRow]):
             self.estimates_replaced += 1
         elif (old[1], old[2]) == (row.day, row.night):
             return PreviewRow(row=row.row, status=UNCHANGED, values=values)
+        elif old[3] == Reading.Source.MEMBER:
+            self.members_replaced += 1
         values["День"] = changed_value(str(row.day), str(old[1]))
         values["Ночь"] = changed_value(str(row.night), str(old[2]))
         self.to_update.append((old[0], row))
@@ -182,6 +185,10 @@ class ReadingsImporter(Importer[ReadingRow]):
         """The newest reading of the file, unless the treasurer named a date."""
         if self.estimates_replaced:  # diff has seen every row by now
             self.notices.append(f"Расчётных показаний заменено показаниями из файла: {self.estimates_replaced}.")
+        if self.members_replaced:
+            self.notices.append(
+                f"Показаний, переданных садоводами, заменено показаниями из файла: {self.members_replaced}."
+            )
         if not resolved:
             return None
         return self.given_as_of or max(row.taken_on for row in resolved)
