@@ -137,7 +137,7 @@ def import_faulty_file(page, tmp_path, shot) -> None:
     """A file with one bad row: nothing is written, the row number is named."""
     open_billing_item(page, "Импорт из файла")
     expect(page.locator("h1")).to_contain_text("Импорт из файла")
-    page.get_by_role("link", name="Загрузить: показания").click()
+    page.get_by_role("link", name="Загрузить: показания", exact=True).click()
     expect(page.locator("h1")).to_contain_text("показания")
     faulty = [(269, JUNE, 9532, 3118), (270, JUNE, 346, "abc")]
     page.get_by_label("Файл").set_input_files(readings_xlsx(tmp_path / "pokazaniya-iyun.xlsx", faulty))
