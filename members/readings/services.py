@@ -63,6 +63,17 @@ class Decision:
     skipped: int = 0  # decided already (another tab, a double click), or not found
 
 
+def _locked_pending(pk: int) -> ReadingSubmission | None:
+    """The submission if still pending, locked until the transaction ends: a second tab or a
+    double click finds it decided and skips it."""
+    return (
+        ReadingSubmission.objects.select_for_update()
+        .select_related("meter__plot")
+        .filter(pk=pk, status=ReadingSubmission.Status.PENDING)
+        .first()
+    )
+
+
 def accept_submissions(*, ids: list[int], user: AbstractBaseUser) -> Decision:
     """Each pending submission of `ids` becomes a Reading (source=MEMBER), each in its own
     transaction with its new status; one whose meter already has a reading on that date (loaded
@@ -70,12 +81,7 @@ def accept_submissions(*, ids: list[int], user: AbstractBaseUser) -> Decision:
     decision = Decision()
     for pk in ids:
         with transaction.atomic():
-            submission = (
-                ReadingSubmission.objects.select_for_update()
-                .select_related("meter__plot")
-                .filter(pk=pk, status=ReadingSubmission.Status.PENDING)
-                .first()
-            )
+            submission = _locked_pending(pk)
             if submission is None:
                 decision.skipped += 1
                 continue
@@ -106,12 +112,7 @@ def reject_submissions(*, reasons: dict[int, str], user: AbstractBaseUser) -> De
     decision = Decision()
     for pk, reason in reasons.items():
         with transaction.atomic():
-            submission = (
-                ReadingSubmission.objects.select_for_update()
-                .select_related("meter__plot")
-                .filter(pk=pk, status=ReadingSubmission.Status.PENDING)
-                .first()
-            )
+            submission = _locked_pending(pk)
             if submission is None:
                 decision.skipped += 1
                 continue
