@@ -1,11 +1,15 @@
 """Every public and cabinet page at a phone's 390 px and a desktop's 1280 px: nothing scrolls
 sideways, axe-core finds no violation, and on a phone the amounts due are on the screen."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from billing.models import Plot
+from members.meetings.models import Ownership, Person
+from tests.browser.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, UserFactory
 from tests.members.cabinet_data import build_seed
 
@@ -16,6 +20,7 @@ WIDTHS = (390, 1280)
 ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
 CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
 CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/", "/cabinet/readings/"]
+CABINET_PAGES += ["/cabinet/registry/"]
 
 
 def audit(page) -> list[str]:
@@ -67,6 +72,19 @@ def log_in(page, username: str) -> None:
 def member_with_data(transactional_db):
     user = UserFactory(username="269", email="m269@example.org", password=PASSWORD)
     build_seed(user)
+    person = Person.objects.create(
+        full_name="Иванов Иван Иванович",
+        postal_address="141000, Московская обл., г. Мытищи, ул. Садовая, д. 1, кв. 1",
+        email="m269@example.org",
+        phone="89031234567",
+        is_member=True,
+        member_since=datetime.date(2015, 6, 1),
+        user=user,
+    )
+    for plot in Plot.objects.filter(number__in=(269, 270)):
+        Ownership.objects.create(
+            person=person, plot=plot, cadastral_number="50:12:0000000:1269", owned_from=datetime.date(2015, 5, 1)
+        )
     return user
 
 
@@ -88,8 +106,11 @@ def test_cabinet_pages_fit_and_pass_axe(browser, live_server, site_pages, member
     context, page = open_at(browser, live_server, width)
     log_in(page, "269")
     found = {}
+    (SCREENSHOTS / "cabinet").mkdir(parents=True, exist_ok=True)
     for path in CABINET_PAGES:
         page.goto(path)
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(SCREENSHOTS / "cabinet" / f"{name}-{width}.png"), full_page=True)
         if problems := audit(page):
             found[path] = problems
     context.close()
