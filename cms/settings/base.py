@@ -74,6 +74,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cms.urls"
 # URL namespaces of the members' cabinet: «Мои данные» is the open menu section on their pages
 CABINET_URL_NAMESPACES = ("cabinet", "meetings")
+# Other apps' parts of «Мои персональные данные» (export and erasure): members does not import them
+PERSONAL_DATA_SECTIONS = ("members.meetings.privacy",)
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [

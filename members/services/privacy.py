@@ -4,15 +4,17 @@ The ledger and the readings belong to the plot, not to the person: erasure keeps
 next owner's cabinet and the partnership's books stay whole.
 """
 
+from importlib import import_module
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Prefetch
 
 from billing.models import Charge, Meter, Payment, Plot, Reading
-from members.models import PhoneVerification, PlotClaim, Profile, SmsMessage
+from members.models import DebtReminder, PhoneVerification, PlotClaim, Profile, ReadingSubmission, SmsMessage
 from members.selectors import confirmed_plot_ids
 
 ERASED_EMAIL_DOMAIN = "deleted.invalid"  # RFC 2606: can never receive mail
@@ -93,6 +95,45 @@ def _plots(plot_ids: list[int]) -> list[dict[str, Any]]:
     ]
 
 
+def _reading_submissions(user: AbstractBaseUser) -> list[dict[str, Any]]:
+    rows = ReadingSubmission.objects.filter(submitted_by=user).select_related("meter__plot").order_by("submitted_at")
+    return [
+        {
+            "plot": row.meter.plot.number,
+            "meter": row.meter.serial,
+            "period": row.period,
+            "day": row.day,
+            "night": row.night,
+            "photo": bool(row.photo),
+            "submitted_at": row.submitted_at,
+            "status": row.status,
+            "reason": row.reason,
+        }
+        for row in rows
+    ]
+
+
+def _debt_reminders(user: AbstractBaseUser) -> list[dict[str, Any]]:
+    rows = DebtReminder.objects.filter(user=user).select_related("round", "plot").order_by("round__on", "pk")
+    return [
+        {
+            "on": row.round.on,
+            "plot": row.plot.number,
+            "channel": row.channel,
+            "amount": row.amount,
+            "status": row.status,
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
+
+
+def _sections() -> list:
+    """Other apps' parts of the export and the erasure (settings.PERSONAL_DATA_SECTIONS: modules with
+    `export(user) -> dict` and `erase(user)`), so members need not import them (meetings imports members)."""
+    return [import_module(path) for path in getattr(settings, "PERSONAL_DATA_SECTIONS", ())]
+
+
 def member_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
     """Everything stored about the member, and the ledger of the plots they hold a confirmed
     claim on. Values are Decimal/date/datetime: serialise with DjangoJSONEncoder."""
@@ -127,7 +168,9 @@ def member_data_export(*, user: AbstractBaseUser) -> dict[str, Any]:
             for m in sms
         ],
         "plots": _plots(confirmed_plot_ids(user=user)),
-    }
+        "reading_submissions": _reading_submissions(user),
+        "debt_reminders": _debt_reminders(user),
+    } | {key: value for section in _sections() for key, value in section.export(user).items()}
 
 
 @transaction.atomic
@@ -150,3 +193,5 @@ def member_data_erase(*, user: AbstractBaseUser) -> None:
     EmailAddress.objects.filter(user=user).delete()
     PlotClaim.objects.filter(user=user).delete()
     SmsMessage.objects.filter(user=user).delete()
+    for section in _sections():
+        section.erase(user)
