@@ -8,6 +8,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -27,6 +28,7 @@ VIEW_PERMISSION = "members.view_reminderround"
 SEND_PERMISSION = "members.add_reminderround"
 ROUNDS_SHOWN = 20
 REFRESH_SECONDS = 3
+ROWS_PER_PAGE = 100  # a round of 3,000 plots is read page by page
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 KEY = re.compile(r"[0-9a-f]{32}", re.ASCII)
 TASK = "members.tasks.send_debt_reminders"
@@ -150,9 +152,13 @@ class RoundView(RemindersPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
     def get_context_data(self, **kwargs):
         round_ = get_object_or_404(ReminderRound.objects.select_related("created_by"), pk=self.kwargs["pk"])
         rows = DebtReminder.objects.filter(round=round_).select_related("plot", "user", "sms")
+        page = Paginator(rows.order_by("plot__number", "channel", "pk"), ROWS_PER_PAGE).get_page(
+            self.request.GET.get("p")
+        )
         return super().get_context_data(
             round=round_,
-            rows=rows.order_by("plot__number", "channel", "pk"),
+            rows=page.paginator.count,
+            page=page,
             running=round_.status != ReminderRound.Status.DONE,
             refresh=REFRESH_SECONDS,
             can_send=self.request.user.has_perm(SEND_PERMISSION),

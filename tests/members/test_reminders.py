@@ -607,3 +607,26 @@ def test_the_settings_page_refuses_a_two_part_sms_next_to_the_field(client, trea
     assert DebtSettings.objects.get().reminder_sms_text == DebtSettings().reminder_sms_text  # unchanged
     client.post(url, form | {"reminder_sms_text": "{name}: долг по уч. {plot} — {amount} руб."})
     assert DebtSettings.objects.get().reminder_sms_text == "{name}: долг по уч. {plot} — {amount} руб."
+
+
+def test_a_large_round_is_read_page_by_page_in_a_fixed_number_of_queries(
+    client, treasurer, make_member, django_assert_num_queries
+):
+    user = make_member(username="900")
+    round_ = ReminderRound.objects.create(key=new_round_key(), on=ON, threshold=Decimal("100.00"), sms_text="Долг")
+    plots = PlotFactory.create_batch(105)
+    DebtReminder.objects.bulk_create(
+        DebtReminder(round=round_, plot=plot, user=user, channel="sms", amount=Decimal("10.00")) for plot in plots
+    )
+    client.force_login(treasurer)
+    url = reverse("members_reminder_round", args=[round_.pk])
+    client.get(url)  # warm the session and the admin's caches
+    with django_assert_num_queries(13):
+        first = client.get(url).content.decode()
+    with django_assert_num_queries(13):
+        second = client.get(url, {"p": "2"}).content.decode()
+    numbers = sorted(plot.number for plot in plots)
+    assert "Строки 1–100 из 105, страница 1 из 2." in first
+    assert f"<td>{numbers[99]}</td>" in first and f"<td>{numbers[100]}</td>" not in first
+    assert "Строки 101–105 из 105, страница 2 из 2." in second
+    assert f"<td>{numbers[100]}</td>" in second and f"<td>{numbers[0]}</td>" not in second
