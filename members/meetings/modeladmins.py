@@ -20,11 +20,19 @@ LINK_PERMISSION = "meetings.link_person"
 
 
 class PersonAdminForm(WagtailAdminModelForm):
-    """The registry entry with its ownerships: the shares of a plot are checked across the rows of this
-    form too (Ownership.clean sees only the rows already saved). The phone may be typed with +7, spaces and
-    dashes: the model stores the 11 digits."""
+    """The registry entry with its ownerships: the shares of a plot are checked here, across the rows of
+    this form as they will be saved and the other people's rows in the database. Each row's own check
+    (Ownership.clean, against the saved rows) is switched off for this form's rows: it would see their old
+    values, and refuse ending one period and adding the next in one save. The phone may be typed with +7,
+    spaces and dashes: the model stores the 11 digits."""
 
     phone = forms.CharField(label="Телефон", max_length=32, required=False, help_text="Например: 89991234567")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        formset = self.formsets.get("ownerships")
+        for form in formset.forms if formset is not None else ():
+            form.instance.shares_checked_by_form = True
 
     def clean(self):
         cleaned = super().clean()

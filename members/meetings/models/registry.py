@@ -176,7 +176,8 @@ class Ownership(models.Model):
             errors["owned_to"] = "Дата окончания владения раньше даты начала."
         if errors:
             raise ValidationError(errors)
-        self._check_plot_shares()
+        if not getattr(self, "shares_checked_by_form", False):  # the registry admin checks all rows at once
+            self._check_plot_shares()
 
     def span(self) -> Span:
         return Span(self.owned_from, self.owned_to, self.share)
