@@ -57,7 +57,7 @@ def sms_notice_text(meeting: Meeting, *, signature: str, host: str) -> str | Non
         at = f" в {meeting.start_time:%H:%M}" if meeting.start_time else ""
         whens = [f"общее собрание {day}{at}", f"собрание {day}{at}", f"собрание {day}"]
     tails = [f"Повестка и материалы: {host}", f"Подробнее: {host}", host]
-    texts = [f"{signature}: {when}. {tail}" for tail in tails for when in whens]
+    texts = [f"{signature}: {when}. {tail}" for when in whens for tail in tails]
     return next((text for text in texts if sms_segments(text) == 1), None)
 
 
