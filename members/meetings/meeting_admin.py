@@ -7,10 +7,12 @@ from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import CreateView, EditView
 
 from billing.modeladmins import PermittedHistoryView
+from members.meetings import law
 from members.meetings.meeting_forms import MeetingAdminForm
-from members.meetings.models import Meeting
+from members.meetings.models import Meeting, MeetingRules
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
 BALLOTS_PERMISSION = "meetings.enter_ballots"
@@ -54,6 +56,26 @@ class MeetingButtonHelper(ButtonHelper):
         return buttons
 
 
+def rules_by_topic(rules: MeetingRules) -> dict[str, list]:
+    """{topic: [majority, owners vote]} as the rules say, for the form's script to fill a new item."""
+    return {code: [rules.majority_for(code), rules.owners_vote(code)] for code in law.TOPICS_BY_CODE}
+
+
+class MeetingCreateView(CreateView):
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting_rules=rules_by_topic(MeetingRules.load()), **kwargs)
+
+
+class MeetingEditView(EditView):
+    def get_context_data(self, **kwargs):
+        rules = MeetingRules.load()
+        return super().get_context_data(
+            meeting_rules=rules_by_topic(rules),
+            materials_deadline=self.instance.materials_deadline(rules.materials_days),
+            **kwargs,
+        )
+
+
 class MeetingAdmin(ModelAdmin):
     model = Meeting
     menu_label = "Общие собрания"
@@ -63,6 +85,10 @@ class MeetingAdmin(ModelAdmin):
     permission_helper_class = MeetingPermissionHelper
     button_helper_class = MeetingButtonHelper
     history_view_class = PermittedHistoryView
+    create_view_class = MeetingCreateView
+    edit_view_class = MeetingEditView
+    create_template_name = "meetings/admin/meeting_create.html"
+    edit_template_name = "meetings/admin/meeting_edit.html"
     list_display = ("title", "date", "form", "status")
     list_filter = ("status",)
     search_fields = ("title", "place")

@@ -39,7 +39,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.meetings.models import Ownership, Person
+from members.meetings.models import Meeting, Ownership, Person
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -82,6 +82,7 @@ def build_world() -> dict:
         full_name=SECRET_NAME, phone=SECRET_PHONE, member_since=datetime.date(2015, 5, 1), user=member
     )
     Ownership.objects.create(person=person, plot=plot, owned_from=datetime.date(2015, 5, 1))
+    meetings = _meetings()
     meter = MeterFactory(plot=plot, serial="SN-SECRET")
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=SECRET_READINGS[0], night=SECRET_READINGS[1])
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=SECRET_READINGS[2], night=SECRET_READINGS[3])
@@ -145,7 +146,19 @@ def build_world() -> dict:
         "reminder_round": reminders,
         "reading_submission": submission,
         "person": person,
+        **meetings,
     }
+
+
+def _meetings() -> dict:
+    """A meeting in each state, for the secretary's pages: a draft, a published one, a closed one."""
+    today = datetime.date.today()
+    made = {}
+    for status, days in (("draft", 30), ("published", 20), ("closed", -30)):
+        made[f"meeting_{status}"] = Meeting.objects.create(
+            date=today + datetime.timedelta(days=days), form=Meeting.Form.IN_PERSON, place="Правление", status=status
+        )
+    return made
 
 
 def _reconciliation_batch() -> ReconciliationBatch:
@@ -292,6 +305,11 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("cabinet/^readings/photos/", "pk", str(world["reading_submission"].pk)))
     rules.append(Fill("admin/^meetings/person/", "instance_pk", str(world["person"].pk)))
     rules.append(Fill("admin/meetings/person/", "pk", str(world["person"].pk)))
+    rules.append(Fill("admin/^meetings/meeting/", "instance_pk", str(world["meeting_published"].pk)))
+    rules.append(Fill("admin/^meetings/meeting/delete/", "instance_pk", str(world["meeting_draft"].pk)))
+    rules.append(Fill("admin/meetings/meeting/", "pk", str(world["meeting_published"].pk)))
+    rules.append(Fill("admin/meetings/meeting/<int:pk>/publish/", "pk", str(world["meeting_draft"].pk)))
+    rules.append(Fill("admin/meetings/meeting/<int:pk>/results/", "pk", str(world["meeting_closed"].pk)))
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))

@@ -10,7 +10,9 @@ SECRETARY_GROUP = "Секретарь правления"
 
 @pytest.fixture
 def secretary(db):
-    return UserFactory(username="sekretar", password="secret-123", email="", is_staff=True, groups=[SECRETARY_GROUP])
+    return UserFactory(
+        username="sekretar-test", password="secret-123", email="", is_staff=True, groups=[SECRETARY_GROUP]
+    )
 
 
 @pytest.fixture

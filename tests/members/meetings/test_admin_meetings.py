@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.meetings import voting
-from members.meetings.models import Attendance, Meeting, Vote
+from members.meetings.models import Attendance, Meeting, MeetingRules, Vote
 from tests.factories import PlotFactory, UserFactory
 from tests.home.factories import make_document
 from tests.members.meetings.conftest import meeting_post
@@ -98,6 +98,20 @@ def test_the_secretary_creates_a_meeting_with_its_agenda(secretary_client):
         ("fees", "two_thirds", True),
         ("other", "two_thirds", False),
     ]
+
+
+def test_the_form_carries_the_rules_for_the_topic_defaults_and_says_what_is_fixed(secretary_client):
+    rules = MeetingRules.load()
+    rules.qualified_topics = [*rules.qualified_topics, "other"]
+    rules.basis = "п. 9.5 устава"
+    rules.save()
+    page = texts(secretary_client.get(reverse("meetings_meeting_modeladmin_create")))
+    assert '<script id="meeting-rules" type="application/json">' in page and "meeting-agenda.js" in page
+    assert '"other": ["two_thirds", false]' in page and '"fees": ["two_thirds", true]' in page
+    m = published(items=ITEMS)
+    edit = texts(secretary_client.get(edit_url(m)))
+    assert "повестку дня, дату, время, место и форму изменить нельзя" in edit
+    assert f"Материалы можно добавить до {m.date - datetime.timedelta(days=7):%d.%m.%Y}" in edit
 
 
 @pytest.mark.parametrize(
@@ -376,3 +390,25 @@ def test_pages_of_a_missing_meeting_are_404(secretary_client):
         "meetings_meeting_results",
     ):
         assert secretary_client.get(reverse(name, args=[987654])).status_code == HTTPStatus.NOT_FOUND
+
+
+# --- the demo ----------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_closed_meeting_with_results_and_an_open_upcoming_one(secretary_client):
+    from demo import meetings as demo_meetings
+    from demo import registry as demo_registry
+
+    for number in (269, 270, 12, 3):
+        PlotFactory(number=number)
+    demo_registry.load_demo()
+    demo_meetings.load_demo()
+    demo_meetings.load_demo()
+    past_meeting, upcoming = Meeting.objects.order_by("date")
+    assert Meeting.objects.count() == 2
+    assert past_meeting.is_closed and past_meeting.quorum and past_meeting.members_present == 3
+    assert [(i.votes_for, i.present, i.passed) for i in past_meeting.items.all()] == [(2, 3, True), (3, 3, True)]
+    assert upcoming.is_published and upcoming.form == Meeting.Form.MIXED and upcoming.online_voting_open()
+    assert upcoming.date >= timezone.localdate() + datetime.timedelta(days=14)
+    results = secretary_client.get(url("meetings_meeting_results", past_meeting)).content.decode()
+    assert "Сидоров Павел Андреевич" in results and "принято" in results
