@@ -412,3 +412,22 @@ def test_the_demo_has_a_closed_meeting_with_results_and_an_open_upcoming_one(sec
     assert upcoming.date >= timezone.localdate() + datetime.timedelta(days=14)
     results = secretary_client.get(url("meetings_meeting_results", past_meeting)).content.decode()
     assert "Сидоров Павел Андреевич" in results and results.count("Решение принято") == 2
+
+
+def test_the_results_page_takes_the_same_queries_for_3_or_12_voters(secretary_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def results_queries(voters: int) -> int:
+        m = past(days=1)
+        people = [person(f"Голосующий {m.pk}-{n}") for n in range(voters)]
+        Vote.objects.bulk_create(
+            Vote(meeting=m, item=i, person=p, choice="for") for p in people for i in m.items.all()
+        )
+        voting.close(m.pk, None)
+        with CaptureQueriesContext(connection) as queries:
+            response = secretary_client.get(url("meetings_meeting_results", m))
+        assert response.status_code == HTTPStatus.OK and f"Голосующий {m.pk}-0" in texts(response)
+        return len(queries)
+
+    assert results_queries(3) == results_queries(12)
