@@ -39,7 +39,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.meetings.models import Meeting, Ownership, Person
+from members.meetings.models import AgendaItem, Meeting, Ownership, Person
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -151,13 +151,21 @@ def build_world() -> dict:
 
 
 def _meetings() -> dict:
-    """A meeting in each state, for the secretary's pages: a draft, a published one, a closed one."""
+    """A meeting in each state, for the secretary's pages: a draft, a published one, one due to be
+    closed (its day has passed), a closed one; each with one question on the agenda."""
     today = datetime.date.today()
     made = {}
-    for status, days in (("draft", 30), ("published", 20), ("closed", -30)):
-        made[f"meeting_{status}"] = Meeting.objects.create(
+    for status, key, days in (
+        ("draft", "draft", 30),
+        ("published", "published", 20),
+        ("published", "due", -1),
+        ("closed", "closed", -30),
+    ):
+        meeting = Meeting.objects.create(
             date=today + datetime.timedelta(days=days), form=Meeting.Form.IN_PERSON, place="Правление", status=status
         )
+        AgendaItem.objects.create(meeting=meeting, wording="Утвердить отчёт правления", topic="board_reports")
+        made[f"meeting_{key}"] = meeting
     return made
 
 
