@@ -1,4 +1,4 @@
-"""Demo accounts: the board's editor and treasurer, and member 269 with plots 269 and 270."""
+"""Demo accounts: the board's editor, treasurer and meetings secretary, and member 269 with plots 269 and 270."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -14,6 +14,7 @@ STAFF = [
     ("admin", "Администратор", None, True),
     ("editor", "Секретарь правления", "Editors", False),
     ("treasurer", "Казначей", "Казначей", False),
+    ("sekretar", "Секретарь правления: реестр и общие собрания", "Секретарь правления", False),
 ]
 
 

@@ -1,15 +1,27 @@
-"""«Реестр членов» in the admin menu, the link page, and «Правила общего собрания» in the settings."""
+"""«Реестр членов» and «Общие собрания» in the admin menu, their pages, and «Правила общего собрания» in
+the settings."""
 
 from django.urls import path
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
+from members.meetings import secretary_views as secretary
 from members.meetings.admin_views import PersonLinkView
+from members.meetings.ballots_views import BallotsView
+from members.meetings.meeting_admin import MeetingAdmin
 from members.meetings.modeladmins import PersonAdmin
 
 modeladmin_register(PersonAdmin)
+modeladmin_register(MeetingAdmin)
 
 
 @hooks.register("register_admin_urls")
 def register_registry_admin_urls():
-    return [path("meetings/person/<int:pk>/link/", PersonLinkView.as_view(), name="meetings_person_link")]
+    return [
+        path("meetings/person/<int:pk>/link/", PersonLinkView.as_view(), name="meetings_person_link"),
+        path("meetings/meeting/<int:pk>/publish/", secretary.PublishView.as_view(), name="meetings_meeting_publish"),
+        path("meetings/meeting/<int:pk>/ballots/", BallotsView.as_view(), name="meetings_meeting_ballots"),
+        path("meetings/meeting/<int:pk>/close/", secretary.CloseView.as_view(), name="meetings_meeting_close"),
+        path("meetings/meeting/<int:pk>/results/", secretary.ResultsView.as_view(), name="meetings_meeting_results"),
+        path("meetings/meeting/<int:pk>/notices/", secretary.NoticesView.as_view(), name="meetings_meeting_notices"),
+    ]

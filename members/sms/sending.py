@@ -142,9 +142,10 @@ def _send_batch(gateway, rows: list[SmsMessage], summary: SendSummary, sleep: Ca
     _defer(list(pending.values()), summary, pause=max(backoff * 2**attempts, 1))
 
 
-def _unique_phone_rounds(rows: list[SmsMessage]) -> list[list[SmsMessage]]:
-    """A request carries one text per number, so a member's second plot goes in the next round."""
-    rounds: list[list[SmsMessage]] = []
+def unique_phone_rounds(rows: list) -> list[list]:
+    """A request carries one text per number, so a member's second plot goes in the next round (rows:
+    anything with a `phone`: the outbox's, the meetings' notice log)."""
+    rounds: list[list] = []
     for row in rows:
         for round_rows in rounds:
             if all(other.phone != row.phone for other in round_rows):
@@ -167,7 +168,7 @@ def sms_outbox_send(*, period: str | None = None, sleep: Callable[[float], None]
         found, rows = claim_batch(period=period, size=gateway.batch_size, now=started)
         if not found:
             break
-        for round_rows in _unique_phone_rounds(rows):
+        for round_rows in unique_phone_rounds(rows):
             _send_batch(gateway, round_rows, summary, sleep)
     logger.info(
         "SMS sent=%s failed=%s unknown=%s (recovered %s) deferred=%s requests=%s",

@@ -48,7 +48,13 @@ def payments_csv() -> SimpleUploadedFile:
 
 def actions(world) -> list[Action]:
     """The admin's and the cabinet's actions, each with the body that really does it."""
-    return [*_claim_and_sms_actions(world), *_billing_actions(world), *_superuser_actions(world), _cabinet_claim()]
+    return [
+        *_claim_and_sms_actions(world),
+        *_billing_actions(world),
+        *_superuser_actions(world),
+        *_meeting_actions(world),
+        _cabinet_claim(),
+    ]
 
 
 def _claim_and_sms_actions(world) -> list[Action]:
@@ -148,6 +154,26 @@ def _superuser_actions(world) -> list[Action]:
             SUPERUSER,
             "users",
         ),
+    ]
+
+
+def _meeting_actions(world) -> list[Action]:
+    """The secretary's («Секретарь правления»; of the roles, only the superuser): the treasurer is denied."""
+    draft, published, due = world["meeting_draft"], world["meeting_published"], world["meeting_due"]
+    ballots = f"/admin/meetings/meeting/{published.pk}/ballots/"
+    item = published.items.get()
+    person = world["person"].pk
+    return [
+        Action("publish a meeting", f"/admin/meetings/meeting/{draft.pk}/publish/", {}, SUPERUSER, "meetings"),
+        Action("register attendance", ballots, {"person": person, "action": "attend"}, SUPERUSER, "counts"),
+        Action(
+            "enter a paper ballot",
+            ballots,
+            {"person": person, "action": "ballot", f"item-{item.pk}": "for"},
+            SUPERUSER,
+            "counts",
+        ),
+        Action("close a meeting", f"/admin/meetings/meeting/{due.pk}/close/", {}, SUPERUSER, "meetings"),
     ]
 
 

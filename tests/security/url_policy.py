@@ -15,6 +15,7 @@ EDITORS = (LOGIN, LOGIN, DENIED, OK, OK)  # pages, documents, images
 BILLING = (LOGIN, LOGIN, OK, DENIED, OK)  # «Бухгалтерия», claims, SMS
 SUPERUSER = (LOGIN, LOGIN, DENIED, DENIED, OK)  # users, groups, sites, workflows, redirects
 REGISTRY = (LOGIN, LOGIN, OK, DENIED, OK)  # «Реестр членов»: «Казначей» and «Секретарь правления», not Editors
+MEETINGS = (LOGIN, LOGIN, DENIED, DENIED, OK)  # «Общие собрания»: «Секретарь правления» only, not the treasurer
 NOBODY = (LOGIN, LOGIN, DENIED, DENIED, DENIED)
 
 COMPARE = r"revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$"
@@ -168,6 +169,16 @@ URL_ACCESS = {
     "admin/^meetings/person/delete/(?P<instance_pk>[-\\w]+)/$": REGISTRY,
     "admin/^meetings/person/history/(?P<instance_pk>[-\\w]+)/$": REGISTRY,
     "admin/meetings/person/<int:pk>/link/": REGISTRY,
+    "admin/^meetings/meeting/$": MEETINGS,
+    "admin/^meetings/meeting/create/$": MEETINGS,
+    "admin/^meetings/meeting/edit/(?P<instance_pk>[-\\w]+)/$": MEETINGS,
+    "admin/^meetings/meeting/delete/(?P<instance_pk>[-\\w]+)/$": MEETINGS,
+    "admin/^meetings/meeting/history/(?P<instance_pk>[-\\w]+)/$": MEETINGS,
+    "admin/meetings/meeting/<int:pk>/publish/": MEETINGS,  # a draft
+    "admin/meetings/meeting/<int:pk>/ballots/": MEETINGS,  # a published meeting
+    "admin/meetings/meeting/<int:pk>/close/": MEETINGS,
+    "admin/meetings/meeting/<int:pk>/results/": MEETINGS,  # a closed meeting
+    "admin/meetings/meeting/<int:pk>/notices/": MEETINGS,
     "admin/^billing/plot/$": BILLING,
     "admin/^billing/plot/create/$": BILLING,
     "admin/^billing/plot/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,

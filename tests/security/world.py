@@ -39,7 +39,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.meetings.models import Ownership, Person
+from members.meetings.models import AgendaItem, Meeting, Ownership, Person
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -82,6 +82,7 @@ def build_world() -> dict:
         full_name=SECRET_NAME, phone=SECRET_PHONE, member_since=datetime.date(2015, 5, 1), user=member
     )
     Ownership.objects.create(person=person, plot=plot, owned_from=datetime.date(2015, 5, 1))
+    meetings = _meetings()
     meter = MeterFactory(plot=plot, serial="SN-SECRET")
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=SECRET_READINGS[0], night=SECRET_READINGS[1])
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=SECRET_READINGS[2], night=SECRET_READINGS[3])
@@ -145,7 +146,27 @@ def build_world() -> dict:
         "reminder_round": reminders,
         "reading_submission": submission,
         "person": person,
+        **meetings,
     }
+
+
+def _meetings() -> dict:
+    """A meeting in each state, for the secretary's pages: a draft, a published one, one due to be
+    closed (its day has passed), a closed one; each with one question on the agenda."""
+    today = datetime.date.today()
+    made = {}
+    for status, key, days in (
+        ("draft", "draft", 30),
+        ("published", "published", 20),
+        ("published", "due", -1),
+        ("closed", "closed", -30),
+    ):
+        meeting = Meeting.objects.create(
+            date=today + datetime.timedelta(days=days), form=Meeting.Form.IN_PERSON, place="Правление", status=status
+        )
+        AgendaItem.objects.create(meeting=meeting, wording="Утвердить отчёт правления", topic="board_reports")
+        made[f"meeting_{key}"] = meeting
+    return made
 
 
 def _reconciliation_batch() -> ReconciliationBatch:
@@ -292,6 +313,11 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("cabinet/^readings/photos/", "pk", str(world["reading_submission"].pk)))
     rules.append(Fill("admin/^meetings/person/", "instance_pk", str(world["person"].pk)))
     rules.append(Fill("admin/meetings/person/", "pk", str(world["person"].pk)))
+    rules.append(Fill("admin/^meetings/meeting/", "instance_pk", str(world["meeting_published"].pk)))
+    rules.append(Fill("admin/^meetings/meeting/delete/", "instance_pk", str(world["meeting_draft"].pk)))
+    rules.append(Fill("admin/meetings/meeting/", "pk", str(world["meeting_published"].pk)))
+    rules.append(Fill("admin/meetings/meeting/<int:pk>/publish/", "pk", str(world["meeting_draft"].pk)))
+    rules.append(Fill("admin/meetings/meeting/<int:pk>/results/", "pk", str(world["meeting_closed"].pk)))
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))

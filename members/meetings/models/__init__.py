@@ -1,6 +1,7 @@
 """The meetings app's models: the registry (ст. 15) and its rules, and the general meeting (ст. 17)."""
 
 from members.meetings.models.meeting import AgendaItem, Attendance, Material, Meeting, Vote
+from members.meetings.models.notices import MeetingNotice
 from members.meetings.models.registry import (
     CADASTRAL_ERROR,
     CADASTRAL_RE,
@@ -20,6 +21,7 @@ __all__ = [
     "Attendance",
     "Material",
     "Meeting",
+    "MeetingNotice",
     "MeetingRules",
     "Ownership",
     "Person",
