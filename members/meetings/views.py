@@ -16,6 +16,8 @@ from members.meetings.models import Person
 from members.meetings.voting import VoteRefused
 from members.views import member_required
 
+TEMPLATE = "meetings/cabinet_meeting.html"
+
 
 @require_safe
 @member_required
@@ -38,14 +40,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(visible_meetings(), pk=pk)
     person = person_of(request.user)
     if request.method != "POST":
-        return render(request, "meetings/cabinet_meeting.html", {"page": meeting_page(meeting, person)})
+        return render(request, TEMPLATE, {"page": meeting_page(meeting, person)})
+    if person is None:
+        messages.error(request, "Ваша учётная запись ещё не связана с записью в реестре: голосовать пока нельзя.")
+        return render(request, TEMPLATE, {"page": meeting_page(meeting, None)}, status=HTTPStatus.FORBIDDEN)
     try:
-        if person is None:
-            raise VoteRefused("Ваша учётная запись ещё не связана с записью в реестре: голосовать пока нельзя.")
         voting.cast_online(meeting.pk, person.pk, ballot_choices(request.POST))
     except VoteRefused as refusal:
-        page = meeting_page(meeting, person, sent=request.POST)
         messages.error(request, str(refusal))
-        return render(request, "meetings/cabinet_meeting.html", {"page": page}, status=HTTPStatus.BAD_REQUEST)
+        page = meeting_page(meeting, person, sent=request.POST)
+        return render(request, TEMPLATE, {"page": page}, status=HTTPStatus.BAD_REQUEST)
     messages.success(request, "Голос учтён. До окончания голосования его можно изменить на этой странице.")
     return redirect("meetings:meeting", pk=meeting.pk)

@@ -15,6 +15,7 @@ from wagtail.models import Collection, Page, PageViewRestriction, Revision, Site
 from wagtail.models import Task as WagtailTask
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from members.meetings.models import Vote
 from members.models import PlotClaim, Profile, ReadingSubmission, SmsMessage
 from tests.factories import UserFactory
 from tests.security.urlwalk import DENIED, ERROR, LOGIN, NOT_ALLOWED, NOT_FOUND, outcome
@@ -75,6 +76,7 @@ KEY_MODELS = (
     Site,
     Collection,
     WagtailTask,
+    Vote,
 )
 
 

@@ -48,7 +48,13 @@ def payments_csv() -> SimpleUploadedFile:
 
 def actions(world) -> list[Action]:
     """The admin's and the cabinet's actions, each with the body that really does it."""
-    return [*_claim_and_sms_actions(world), *_billing_actions(world), *_superuser_actions(world), _cabinet_claim()]
+    return [
+        *_claim_and_sms_actions(world),
+        *_billing_actions(world),
+        *_superuser_actions(world),
+        _cabinet_claim(),
+        _cabinet_vote(world),
+    ]
 
 
 def _claim_and_sms_actions(world) -> list[Action]:
@@ -160,6 +166,14 @@ def _cabinet_claim() -> Action:
         CABINET,
         "claims",
     )
+
+
+def _cabinet_vote(world) -> Action:
+    """Only the member whose registry entry the board linked votes; anyone else is refused (403)."""
+    meeting = world["meeting"]
+    item = meeting.items.get()
+    data = {f"item-{item.pk}": "for"}
+    return Action("vote in the cabinet", f"/cabinet/meetings/{meeting.pk}/", data, frozenset({"member"}), "counts")
 
 
 def test_the_admins_and_cabinets_actions_refuse_every_other_role(world, people):

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
@@ -39,7 +40,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.meetings.models import Ownership, Person
+from members.meetings.models import AgendaItem, Meeting, Ownership, Person
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -82,6 +83,7 @@ def build_world() -> dict:
         full_name=SECRET_NAME, phone=SECRET_PHONE, member_since=datetime.date(2015, 5, 1), user=member
     )
     Ownership.objects.create(person=person, plot=plot, owned_from=datetime.date(2015, 5, 1))
+    meeting = _open_meeting()
     meter = MeterFactory(plot=plot, serial="SN-SECRET")
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=SECRET_READINGS[0], night=SECRET_READINGS[1])
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=SECRET_READINGS[2], night=SECRET_READINGS[3])
@@ -145,7 +147,23 @@ def build_world() -> dict:
         "reminder_round": reminders,
         "reading_submission": submission,
         "person": person,
+        "meeting": meeting,
     }
+
+
+def _open_meeting() -> Meeting:
+    """A published mixed meeting with its voting open: the member's «Собрания» and ballot."""
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        date=timezone.localdate() + datetime.timedelta(days=20),
+        place="Правление",
+        status=Meeting.Status.PUBLISHED,
+        published_at=now,
+        voting_starts=now - datetime.timedelta(days=1),
+        voting_ends=now + datetime.timedelta(days=19),
+    )
+    AgendaItem.objects.create(meeting=meeting, wording="Утвердить смету", topic="budget", majority="two_thirds")
+    return meeting
 
 
 def _reconciliation_batch() -> ReconciliationBatch:
@@ -292,6 +310,7 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("cabinet/^readings/photos/", "pk", str(world["reading_submission"].pk)))
     rules.append(Fill("admin/^meetings/person/", "instance_pk", str(world["person"].pk)))
     rules.append(Fill("admin/meetings/person/", "pk", str(world["person"].pk)))
+    rules.append(Fill("cabinet/^meetings/", "pk", str(world["meeting"].pk)))
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))

@@ -77,7 +77,7 @@ def test_an_unlinked_member_is_told_to_ask_the_board_and_sees_no_ballot(member_c
     assert "Бюллетень недоступен" in response.content.decode()
     assert radios(response) == {}
     refused = member_client.post(url(m), ballot(m, "for"))
-    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert refused.status_code == HTTPStatus.FORBIDDEN
     assert "ещё не связана с записью в реестре" in refused.content.decode()
     assert not Vote.objects.exists()
 
