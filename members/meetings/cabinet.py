@@ -25,6 +25,10 @@ from members.meetings.voting import MEMBER, OWNER, Tally, VoteRefused
 BALLOT_FIELD = re.compile(r"item-([0-9]{1,9})", re.ASCII)
 
 
+def ballot_field(item: AgendaItem) -> str:
+    return f"item-{item.pk}"
+
+
 def person_of(user: AbstractBaseUser) -> Person | None:
     """The registry entry the board linked to this site user, or None."""
     if not user.is_authenticated:
@@ -40,11 +44,27 @@ def visible_meetings():
     return Meeting.objects.exclude(status=Meeting.Status.DRAFT)
 
 
+STAGES = ("in_person", "not_started", "open", "over", "closed")
+
+
+def voting_stage(meeting: Meeting, now: datetime.datetime) -> str:
+    """Where the online voting stands: none (an in-person meeting), not started, open (the model's own
+    test), over (ballots no longer taken, the count not yet done) or closed (the results are written)."""
+    if meeting.is_closed:
+        return "closed"
+    if meeting.online_voting_open(now):
+        return "open"
+    if not meeting.has_absentee_part or meeting.voting_ends is None:
+        return "in_person"
+    return "not_started" if now < meeting.voting_ends else "over"
+
+
 @dataclass(frozen=True)
 class MeetingRow:
     meeting: Meeting
     role: str  # MEMBER or OWNER on the meeting's date
     voted: int  # items the person has a vote on (online or paper)
+    stage: str  # one of STAGES
 
 
 def cabinet_meetings(person: Person) -> list[MeetingRow]:
@@ -62,7 +82,8 @@ def cabinet_meetings(person: Person) -> list[MeetingRow]:
         .annotate(is_member=Exists(member), owns=Exists(owns), voted=voted)
         .filter(Q(is_member=True) | Q(owns=True))
     )
-    return [MeetingRow(m, MEMBER if m.is_member else OWNER, m.voted or 0) for m in rows]
+    now = timezone.now()
+    return [MeetingRow(m, MEMBER if m.is_member else OWNER, m.voted or 0, voting_stage(m, now)) for m in rows]
 
 
 @dataclass(frozen=True)
@@ -93,22 +114,7 @@ class BallotItem:
 
     @property
     def field(self) -> str:
-        return f"item-{self.item.pk}"
-
-
-STAGES = ("in_person", "not_started", "open", "over", "closed")
-
-
-def voting_stage(meeting: Meeting, now: datetime.datetime) -> str:
-    """Where the online voting stands: none (an in-person meeting), not started, open (the model's own
-    test), over (ballots no longer taken, the count not yet done) or closed (the results are written)."""
-    if meeting.is_closed:
-        return "closed"
-    if meeting.online_voting_open(now):
-        return "open"
-    if not meeting.has_absentee_part or meeting.voting_ends is None:
-        return "in_person"
-    return "not_started" if now < meeting.voting_ends else "over"
+        return ballot_field(self.item)
 
 
 @dataclass
@@ -161,7 +167,7 @@ def meeting_page(
 
 
 def _sent(sent: Mapping[str, str] | None, item: AgendaItem) -> str | None:
-    return None if sent is None else sent.get(f"item-{item.pk}", "")
+    return None if sent is None else sent.get(ballot_field(item), "")
 
 
 def ballot_choices(data: Mapping[str, str]) -> dict[int, str]:

@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 from PIL import Image
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
@@ -40,7 +39,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.meetings.models import AgendaItem, Meeting, Ownership, Person
+from members.meetings.models import Ownership, Person
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -53,6 +52,7 @@ from tests.factories import (
     ReadingFactory,
     UserFactory,
 )
+from tests.members.meetings.world import published
 from tests.security.urlwalk import Fill
 
 # The member's numbers: they appear in no page, fixture or instruction but this member's cabinet.
@@ -83,7 +83,7 @@ def build_world() -> dict:
         full_name=SECRET_NAME, phone=SECRET_PHONE, member_since=datetime.date(2015, 5, 1), user=member
     )
     Ownership.objects.create(person=person, plot=plot, owned_from=datetime.date(2015, 5, 1))
-    meeting = _open_meeting()
+    meeting = published(items=(("budget", "Утвердить смету"),))  # voting open: the member's ballot
     meter = MeterFactory(plot=plot, serial="SN-SECRET")
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=SECRET_READINGS[0], night=SECRET_READINGS[1])
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=SECRET_READINGS[2], night=SECRET_READINGS[3])
@@ -149,21 +149,6 @@ def build_world() -> dict:
         "person": person,
         "meeting": meeting,
     }
-
-
-def _open_meeting() -> Meeting:
-    """A published mixed meeting with its voting open: the member's «Собрания» and ballot."""
-    now = timezone.now()
-    meeting = Meeting.objects.create(
-        date=timezone.localdate() + datetime.timedelta(days=20),
-        place="Правление",
-        status=Meeting.Status.PUBLISHED,
-        published_at=now,
-        voting_starts=now - datetime.timedelta(days=1),
-        voting_ends=now + datetime.timedelta(days=19),
-    )
-    AgendaItem.objects.create(meeting=meeting, wording="Утвердить смету", topic="budget", majority="two_thirds")
-    return meeting
 
 
 def _reconciliation_batch() -> ReconciliationBatch:

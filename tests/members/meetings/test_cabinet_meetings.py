@@ -16,8 +16,9 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 
 from members.meetings import voting
-from members.meetings.models import Material, Meeting, Vote
-from tests.factories import UserFactory
+from members.meetings.cabinet import cabinet_meetings
+from members.meetings.models import Material, Meeting, Person, Vote
+from tests.factories import PlotFactory, UserFactory
 from tests.members.meetings.world import meeting, owner, person, published
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,10 @@ def url(m: Meeting) -> str:
 
 def ballot(m: Meeting, *values) -> dict[str, str]:
     return {f"item-{item.pk}": value for item, value in zip(m.items.all(), values, strict=False) if value}
+
+
+def ballot_ids(m: Meeting, *values) -> dict[int, str]:
+    return {item.pk: value for item, value in zip(m.items.all(), values, strict=False)}
 
 
 def main(response) -> BeautifulSoup:
@@ -108,6 +113,48 @@ def test_an_owner_sees_the_meeting_as_an_owner(client, member, plot_269):
     published(items=ITEMS, title="Собрание для всех")
     client.force_login(member)
     assert "собственник участка без членства; голосов нет" in main(client.get(LIST)).get_text(" ", strip=True)
+
+
+def test_the_list_decides_who_takes_part_as_the_core_does(plot_269):
+    """cabinet_meetings answers role_on's question for every meeting in one query: they must agree."""
+    m = published(items=ITEMS)
+    day = m.date
+    past_owner = owner("Продал Участок", PlotFactory(number=501))
+    past_owner.ownerships.update(owned_to=day - datetime.timedelta(days=1))
+    last_day_owner = owner("Владеет До Дня Собрания", PlotFactory(number=502))
+    last_day_owner.ownerships.update(owned_to=day)
+    left = person("Вышел В День Собрания", member_since=datetime.date(2019, 1, 1))
+    Person.objects.filter(pk=left.pk).update(membership_ended_on=day)
+    people = [
+        person("Член"),
+        person("Вступит Позже", member_since=day + datetime.timedelta(days=1)),
+        person("Вступил В День Собрания", member_since=day),
+        owner("Собственник", plot_269),
+        past_owner,
+        last_day_owner,
+        left,
+    ]
+    for who in people:
+        listed = {row.meeting.pk: row.role for row in cabinet_meetings(who)}
+        assert listed.get(m.pk) == voting.role_on(who, day), who.full_name
+
+
+def test_the_list_says_where_the_voting_stands(member_client, linked):
+    published(items=ITEMS, title="Идёт голосование")
+    published(items=ITEMS, title="Очное собрание", form=Meeting.Form.IN_PERSON)
+    later = published(items=ITEMS, title="Голосование позже")
+    Meeting.objects.filter(pk=later.pk).update(voting_starts=timezone.now() + datetime.timedelta(days=1))
+    over = published(items=ITEMS, title="Голосование прошло")
+    Meeting.objects.filter(pk=over.pk).update(voting_ends=timezone.now() - datetime.timedelta(minutes=1))
+    page = main(member_client.get(LIST))
+    states = {
+        card.select_one("h2").get_text(strip=True).rsplit(" ", 1)[0]: card.select("dd")[2].get_text(strip=True)
+        for card in page.select(".meeting-card")
+    }
+    assert states["Идёт голосование"].startswith("идёт голосование, бюллетени принимаются до")
+    assert states["Очное собрание"] == "уведомление опубликовано, собрание в очной форме"
+    assert states["Голосование позже"].startswith("приём бюллетеней начнётся")
+    assert states["Голосование прошло"] == "голосование закрыто, итоги подводятся"
 
 
 def test_the_list_runs_the_same_queries_for_one_meeting_and_for_five(member_client, linked):
@@ -195,10 +242,6 @@ def test_a_paper_ballot_is_shown_and_not_editable(member_client, linked, treasur
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert "бумажный бюллетень" in refused.content.decode()
     assert Vote.objects.get(item=first).choice == "for"
-
-
-def ballot_ids(m: Meeting, *values) -> dict[int, str]:
-    return {item.pk: value for item, value in zip(m.items.all(), values, strict=False)}
 
 
 def test_another_members_votes_are_not_shown(client, member, linked, make_member):

@@ -2,7 +2,8 @@
 `python -m tests.perf.load.meeting_voters count MEETING_ID`.
 
 `prepare` creates COUNT members, each a site account with a verified email linked to a registry entry
-(a member since 2020), and a published mixed meeting of three items whose voting is open; logs each
+(a member since 2020), and a published mixed meeting of three items whose voting is open (the
+meetings tests' builder); logs each
 member in (a session in the production session store) and prints JSON: the meeting's id and item ids,
 and per member the person's id and a cookie header with the session and a CSRF cookie (the token the
 form would carry is that cookie's value). `count` prints, from the database, the meeting's votes per
@@ -22,29 +23,12 @@ def prepare(count: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.middleware.csrf import _get_new_csrf_string
     from django.test import Client
-    from django.utils import timezone
 
-    from members.meetings.models import AgendaItem, Meeting, Person
+    from members.meetings.models import Person
+    from tests.members.meetings.world import published
 
-    now = timezone.now()
-    meeting = Meeting.objects.create(
-        date=timezone.localdate() + datetime.timedelta(days=20),
-        place="Правление",
-        status=Meeting.Status.PUBLISHED,
-        published_at=now,
-        voting_starts=now - datetime.timedelta(hours=1),
-        voting_ends=now + datetime.timedelta(days=19),
-    )
-    items = [
-        AgendaItem.objects.create(meeting=meeting, sort_order=n, wording=wording, topic=topic, majority=majority)
-        for n, (topic, wording, majority) in enumerate(
-            [
-                ("budget", "Утвердить приходно-расходную смету", "two_thirds"),
-                ("fees", "Утвердить размер взносов", "two_thirds"),
-                ("other", "Разное", "simple"),
-            ]
-        )
-    ]
+    meeting = published(items=(("budget", "Утвердить смету"), ("fees", "Утвердить взносы"), ("other", "Разное")))
+    items = list(meeting.items.all())
     voters = []
     for n in range(1, count + 1):
         user = get_user_model().objects.create_user(
