@@ -255,6 +255,24 @@ def test_another_members_votes_are_not_shown(client, member, linked, make_member
     assert "Иванов" not in response.content.decode()
 
 
+def test_the_page_runs_the_same_queries_for_three_items_and_for_thirty(member_client, linked):
+    """The ballot's items, the person's votes, the materials and the turnout: a query each, whatever
+    the size of the agenda or the number of votes."""
+    small = published(items=ITEMS)
+    large = published(items=ITEMS * 10)
+    for m in (small, large):
+        voting.cast_online(m.pk, linked.pk, {item.pk: "for" for item in m.items.all()})
+        for n in range(3):
+            voting.cast_online(m.pk, person(f"Член {n}").pk, {m.items.first().pk: "against"})
+    member_client.get(url(small))
+    with CaptureQueriesContext(connection) as three:
+        member_client.get(url(small))
+    with CaptureQueriesContext(connection) as thirty:
+        response = member_client.get(url(large))
+    assert len(radios(response)) == 30
+    assert len(thirty) == len(three)
+
+
 # --- hostile input ----------------------------------------------------------------------------------
 
 
@@ -279,6 +297,11 @@ def test_a_draft_is_a_404_and_takes_no_vote(member_client, linked):
         (lambda m, other: {f"item-{m.items.last().pk}": "yes"}, "только «за», «против» или «воздержался»"),
         (lambda m, other: {"item-٣": "for"}, "Бюллетень заполнен неверно"),
         (lambda m, other: {"item-": "for"}, "Бюллетень заполнен неверно"),
+        (lambda m, other: {"item-" + "9" * 30: "for"}, "Бюллетень заполнен неверно"),
+        (lambda m, other: {"item-\uff11": "for"}, "Бюллетень заполнен неверно"),
+        (lambda m, other: {f"item-{m.items.last().pk}x": "for"}, "Бюллетень заполнен неверно"),
+        (lambda m, other: {f"item-{m.items.last().pk}": "за"}, "только «за», «против» или «воздержался»"),
+        (lambda m, other: {f"item-{m.items.last().pk}": "for\x00"}, "только «за», «против» или «воздержался»"),
         (lambda m, other: {}, "хотя бы по одному вопросу"),
     ],
 )
