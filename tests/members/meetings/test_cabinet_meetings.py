@@ -329,6 +329,31 @@ def test_the_form_carries_the_csrf_token(member_client, linked):
     assert form["method"] == "post" and form.select_one("input[name=csrfmiddlewaretoken]")
 
 
+def test_someone_not_in_the_registry_on_the_date_reads_the_notice_and_cannot_vote(client, make_member):
+    m = published(items=ITEMS)
+    late = make_member(username="301", email="late@example.org")
+    person("Вступил Позже", user=late, member_since=m.date + datetime.timedelta(days=1))
+    client.force_login(late)
+    assert "Собраний пока нет" in main(client.get(LIST)).get_text(" ", strip=True)
+    response = client.get(url(m))
+    assert "Вы не голосуете на этом собрании" in response.content.decode() and radios(response) == {}
+    refused = client.post(url(m), ballot(m, "for"))
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "Вас нет в реестре членов товарищества и собственников на дату собрания" in refused.content.decode()
+    assert not Vote.objects.exists()
+
+
+def test_before_the_voting_starts_the_ballot_is_not_open(member_client, linked):
+    m = published(items=ITEMS)
+    Meeting.objects.filter(pk=m.pk).update(voting_starts=timezone.now() + datetime.timedelta(days=1))
+    response = member_client.get(url(m))
+    assert "Приём бюллетеней на сайте начнётся" in response.content.decode() and radios(response) == {}
+    refused = member_client.post(url(m), ballot(m, "for"))
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "Голосование на сайте по этому собранию сейчас не идёт" in refused.content.decode()
+    assert not Vote.objects.exists()
+
+
 # --- after the voting -------------------------------------------------------------------------------
 
 
