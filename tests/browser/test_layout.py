@@ -5,13 +5,16 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.models import Plot
-from members.meetings.models import Ownership, Person
+from members.meetings import voting
+from members.meetings.models import Meeting, Ownership, Person, Vote
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, UserFactory
 from tests.members.cabinet_data import build_seed
+from tests.members.meetings import world as meeting_world
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +23,7 @@ WIDTHS = (390, 1280)
 ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
 CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
 CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/", "/cabinet/readings/"]
-CABINET_PAGES += ["/cabinet/registry/"]
+CABINET_PAGES += ["/cabinet/registry/", "/cabinet/meetings/"]
 
 
 def audit(page) -> list[str]:
@@ -115,6 +118,76 @@ def test_cabinet_pages_fit_and_pass_axe(browser, live_server, site_pages, member
             found[path] = problems
     context.close()
     assert found == {}
+
+
+@pytest.fixture
+def member_meetings(member_with_data):
+    """An open mixed meeting (a vote filed online, a paper ballot entered, an item still open) and a
+    closed one with its results: every state of «Собрания» the walk audits."""
+    voter, secretary = member_with_data.registry_person, UserFactory(username="secretary", email="")
+    items = (("budget", LONG_ITEM), ("fees", "Утвердить размер членских взносов"), ("other", "Разное"))
+    open_meeting = meeting_world.published(items=items, materials_place="В правлении по субботам с 10 до 14")
+    first, second, _ = open_meeting.items.all()
+    voting.cast_online(open_meeting.pk, voter.pk, {first.pk: "for"})
+    voting.enter_paper(open_meeting.pk, voter.pk, {second.pk: "against"}, secretary)
+    closed = meeting_world.published(items=items, date=timezone.localdate() - datetime.timedelta(days=1))
+    Meeting.objects.filter(pk=closed.pk).update(voting_ends=timezone.now() + datetime.timedelta(hours=1))
+    voting.cast_online(closed.pk, voter.pk, {item.pk: "for" for item in closed.items.all()})
+    Meeting.objects.filter(pk=closed.pk).update(voting_ends=timezone.now() - datetime.timedelta(minutes=1))
+    voting.close(closed.pk, secretary)
+    return open_meeting, closed
+
+
+LONG_ITEM = (
+    "Утвердить приходно-расходную смету товарищества на 2027 год и финансово-экономическое обоснование "
+    "размера взносов (ст. 17 ч. 1 п. 17 Федерального закона № 217-ФЗ)"
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_meeting_pages_fit_and_pass_axe(browser, live_server, site_pages, member_meetings, width):
+    open_meeting, closed = member_meetings
+    context, page = open_at(browser, live_server, width)
+    log_in(page, "269")
+    found = {}
+    for name, path in (
+        ("list", "/cabinet/meetings/"),
+        ("open", f"/cabinet/meetings/{open_meeting.pk}/"),
+        ("closed", f"/cabinet/meetings/{closed.pk}/"),
+    ):
+        page.goto(path)
+        page.screenshot(path=str(SCREENSHOTS / "cabinet" / f"meetings-{name}-{width}.png"), full_page=True)
+        if problems := audit(page):
+            found[path] = problems
+    context.close()
+    assert found == {}
+
+
+def test_the_ballot_is_a_card_per_item_with_large_targets_on_a_phone(
+    browser, live_server, site_pages, member_meetings
+):
+    open_meeting, _ = member_meetings
+    context, page = open_at(browser, live_server, 390)
+    log_in(page, "269")
+    open_cabinet_item(page, "Собрания")
+    page.get_by_role("link", name="Повестка и бюллетень").click()
+    cards = page.locator("form.ballot .ballot-item")
+    assert cards.count() == 3  # one per item, the paper ballot's as a card without radios
+    choices = page.locator("form.ballot label.ballot-choice")
+    assert choices.count() == 6  # items 1 and 3; item 2 is fixed by the paper ballot
+    for index in range(choices.count()):
+        box = choices.nth(index).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 280, box  # a whole row of the card: a finger hits it
+    assert page.get_by_text("Учтён бумажный бюллетень: «против»").is_visible()
+    page.get_by_role("group", name="Вопрос 3. Разное").get_by_text("воздержался").click()
+    page.get_by_role("button", name="Сохранить изменения").click()
+    expect(page.get_by_text("Голос учтён")).to_be_visible()
+    assert sorted(Vote.objects.filter(meeting=open_meeting).values_list("choice", "source")) == [
+        ("abstained", "online"),
+        ("against", "paper"),
+        ("for", "online"),
+    ]
+    context.close()
 
 
 def test_amounts_due_are_on_a_phones_screen(browser, live_server, site_pages, member_with_data):

@@ -54,6 +54,7 @@ def actions(world) -> list[Action]:
         *_superuser_actions(world),
         *_meeting_actions(world),
         _cabinet_claim(),
+        _cabinet_vote(world),
     ]
 
 
@@ -186,6 +187,14 @@ def _cabinet_claim() -> Action:
         CABINET,
         "claims",
     )
+
+
+def _cabinet_vote(world) -> Action:
+    """Only the member whose registry entry the board linked votes; anyone else is refused (403)."""
+    meeting = world["meeting"]
+    item = meeting.items.get()
+    data = {f"item-{item.pk}": "for"}
+    return Action("vote in the cabinet", f"/cabinet/meetings/{meeting.pk}/", data, frozenset({"member"}), "counts")
 
 
 def test_the_admins_and_cabinets_actions_refuse_every_other_role(world, people):

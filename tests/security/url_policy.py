@@ -374,6 +374,9 @@ URL_ACCESS = {
     "cabinet/^reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "cabinet/privacy/": CABINET,
     "cabinet/registry/": CABINET,
+    "cabinet/meetings/": CABINET,
+    # a published meeting's notice is any signed-in account's; the ballot only the linked registry entry's
+    "cabinet/^meetings/(?P<pk>[1-9][0-9]{0,8})/$": CABINET,
     "cabinet/privacy/export.json": CABINET,
     "cabinet/privacy/delete/": (LOGIN, OK, REDIRECT, REDIRECT, REDIRECT),
     "search/": PUBLIC,

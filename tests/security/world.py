@@ -52,6 +52,7 @@ from tests.factories import (
     ReadingFactory,
     UserFactory,
 )
+from tests.members.meetings.world import published
 from tests.security.urlwalk import Fill
 
 # The member's numbers: they appear in no page, fixture or instruction but this member's cabinet.
@@ -83,6 +84,7 @@ def build_world() -> dict:
     )
     Ownership.objects.create(person=person, plot=plot, owned_from=datetime.date(2015, 5, 1))
     meetings = _meetings()
+    meeting = published(items=(("budget", "Утвердить смету"),))  # voting open: the member's ballot
     meter = MeterFactory(plot=plot, serial="SN-SECRET")
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 5, 1), day=SECRET_READINGS[0], night=SECRET_READINGS[1])
     ReadingFactory(meter=meter, taken_on=datetime.date(2022, 6, 1), day=SECRET_READINGS[2], night=SECRET_READINGS[3])
@@ -147,6 +149,7 @@ def build_world() -> dict:
         "reading_submission": submission,
         "person": person,
         **meetings,
+        "meeting": meeting,
     }
 
 
@@ -318,6 +321,7 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("admin/meetings/meeting/", "pk", str(world["meeting_published"].pk)))
     rules.append(Fill("admin/meetings/meeting/<int:pk>/publish/", "pk", str(world["meeting_draft"].pk)))
     rules.append(Fill("admin/meetings/meeting/<int:pk>/results/", "pk", str(world["meeting_closed"].pk)))
+    rules.append(Fill("cabinet/^meetings/", "pk", str(world["meeting"].pk)))
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))
