@@ -1,11 +1,15 @@
-"""The member's pages of the meetings app, mounted under /cabinet/ by cms.urls (members does not import it)."""
+"""The member's pages of the meetings app («Запись в реестре», «Копии документов»), mounted under /cabinet/
+by cms.urls (members does not import it)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from members.meetings import views
+from members.meetings import request_views, views
 
 app_name = "meetings"
 
 urlpatterns = [
     path("registry/", views.registry_entry, name="registry"),
+    path("documents/", request_views.documents, name="documents"),
+    # ASCII digits only: «١٢» or a 30-digit id is nobody's file, a 404
+    re_path(r"^documents/files/(?P<pk>[1-9][0-9]{0,8})/$", request_views.answer_file, name="document_file"),
 ]
