@@ -89,6 +89,7 @@ class AnswerForm(forms.Form):
         max_length=20,
         help_text=law.DOCUMENTS_FEE_NOTE + " 0 — бесплатно.",
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"required": "Укажите плату за копии; 0 — если бесплатно."},
     )
     answer = forms.CharField(
         label="Комментарий правления",
