@@ -15,6 +15,7 @@ EDITORS = (LOGIN, LOGIN, DENIED, OK, OK)  # pages, documents, images
 BILLING = (LOGIN, LOGIN, OK, DENIED, OK)  # «Бухгалтерия», claims, SMS
 SUPERUSER = (LOGIN, LOGIN, DENIED, DENIED, OK)  # users, groups, sites, workflows, redirects
 REGISTRY = (LOGIN, LOGIN, OK, DENIED, OK)  # «Реестр членов»: «Казначей» and «Секретарь правления», not Editors
+SECRETARY = SUPERUSER  # «Запросы документов»: the «Секретарь правления» group (no role here) and the superuser
 NOBODY = (LOGIN, LOGIN, DENIED, DENIED, DENIED)
 
 COMPARE = r"revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$"
@@ -168,6 +169,8 @@ URL_ACCESS = {
     "admin/^meetings/person/delete/(?P<instance_pk>[-\\w]+)/$": REGISTRY,
     "admin/^meetings/person/history/(?P<instance_pk>[-\\w]+)/$": REGISTRY,
     "admin/meetings/person/<int:pk>/link/": REGISTRY,
+    "admin/meetings/requests/": SECRETARY,
+    "admin/meetings/requests/<int:pk>/": SECRETARY,
     "admin/^billing/plot/$": BILLING,
     "admin/^billing/plot/create/$": BILLING,
     "admin/^billing/plot/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,
@@ -363,6 +366,9 @@ URL_ACCESS = {
     "cabinet/^reconciliation/(?P<number>[1-9][0-9]{0,8})\\.pdf$": (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "cabinet/privacy/": CABINET,
     "cabinet/registry/": CABINET,
+    "cabinet/documents/": CABINET,
+    # a file of the answer to member 777's request: that member and the board (the superuser); never under /media/
+    "cabinet/^documents/files/(?P<pk>[1-9][0-9]{0,8})/$": (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK),
     "cabinet/privacy/export.json": CABINET,
     "cabinet/privacy/delete/": (LOGIN, OK, REDIRECT, REDIRECT, REDIRECT),
     "search/": PUBLIC,

@@ -10,8 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
+from billing import models as billing_models
 from billing.validators import CADASTRAL_ERROR, CADASTRAL_RE
 from members.meetings import registry
 from members.meetings.models import Ownership, Person
@@ -439,3 +441,40 @@ def test_editing_an_entry_does_not_count_its_own_saved_shares_twice(treasurer_cl
     assert refused.status_code == HTTPStatus.OK
     assert "Сумма долей участка 42 на 01.05.2021 — 2" in refused.content.decode()
     assert not other.ownerships.exists()
+
+
+# --- the cadastral number moves onto the plot (billing 0011, meetings 0005) ----------------------
+
+BEFORE = [("meetings", "0003_general_meetings"), ("billing", "0010_line_balance_sums")]
+AFTER = [("meetings", "0005_document_requests_cadastral_on_plot")]
+BEFORE_MODELS = (("billing", "Plot"), ("meetings", "Person"), ("meetings", "Ownership"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_copies_the_cadastral_numbers_from_the_ownerships_onto_the_plots():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    Plot, Person, Ownership = (old.get_model(*name) for name in BEFORE_MODELS)
+    sold, kept, bare = (Plot.objects.create(number=number) for number in (9001, 9002, 9003))
+    seller, buyer = Person.objects.create(full_name="Продавец"), Person.objects.create(full_name="Покупатель")
+    day = datetime.date(2020, 1, 1)
+    Ownership.objects.create(
+        person=seller,
+        plot=sold,
+        cadastral_number="50:20:0010101:1",
+        owned_from=day,
+        owned_to=datetime.date(2021, 1, 1),
+    )
+    Ownership.objects.create(
+        person=buyer, plot=sold, cadastral_number=" 50:20:0010101:11 ", owned_from=datetime.date(2021, 1, 2)
+    )
+    Ownership.objects.create(person=buyer, plot=kept, cadastral_number="50:20:0010101:2", owned_from=day)
+    Ownership.objects.create(person=seller, plot=bare, cadastral_number="", owned_from=day)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    numbers = dict(billing_models.Plot.objects.filter(number__gte=9001).values_list("number", "cadastral_number"))
+    assert numbers == {9001: "50:20:0010101:11", 9002: "50:20:0010101:2", 9003: ""}  # the latest owner's wins
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
