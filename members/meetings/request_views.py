@@ -42,9 +42,6 @@ def documents(request: HttpRequest) -> HttpResponse:
         form = DocumentRequestForm(request.POST if request.method == "POST" else None, initial={"token": uuid.uuid4()})
         if request.method == "POST" and form.is_valid():
             return _submit(request, form)
-    elif request.method == "POST":
-        messages.error(request, refusal)
-        return redirect("meetings:documents")
     own = (
         DocumentRequest.objects.filter(person=person).prefetch_related(
             Prefetch("files", queryset=DocumentRequestFile.objects.order_by("pk"))
@@ -62,6 +59,8 @@ def documents(request: HttpRequest) -> HttpResponse:
         "fee_note": law.DOCUMENTS_FEE_NOTE,
     }
     status = 400 if form is not None and form.is_bound else 200
+    if refusal is not None and request.method == "POST":
+        status = 403  # not a member in the registry: the page says why, nothing is made
     return render(request, "meetings/documents.html", context, status=status)
 
 

@@ -15,6 +15,7 @@ from wagtail.models import Collection, Page, PageViewRestriction, Revision, Site
 from wagtail.models import Task as WagtailTask
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
+from members.meetings.models import DocumentRequest, DocumentRequestFile
 from members.models import PlotClaim, Profile, ReadingSubmission, SmsMessage
 from tests.factories import UserFactory
 from tests.security.urlwalk import DENIED, ERROR, LOGIN, NOT_ALLOWED, NOT_FOUND, outcome
@@ -75,6 +76,8 @@ KEY_MODELS = (
     Site,
     Collection,
     WagtailTask,
+    DocumentRequest,
+    DocumentRequestFile,
 )
 
 
@@ -98,6 +101,7 @@ def state() -> dict[str, object]:
         "readings": list(ReadingSubmission.objects.order_by("pk").values_list("pk", "status", "day", "night")),
         "pages": list(Page.objects.order_by("pk").values_list("pk", "live", "locked", "title", "path")),
         "payments": list(Payment.objects.order_by("pk").values_list("pk", "plot_id", "amount")),
+        "document_requests": list(DocumentRequest.objects.order_by("pk").values_list("pk", "status", "fee")),
     }
 
 

@@ -122,7 +122,8 @@ def test_a_member_not_linked_to_the_registry_is_told_why_and_cannot_post(member_
     assert NOT_LINKED in page.content.decode()
     assert not BeautifulSoup(page.content, "html.parser").select("main form")
     response = ask(member_client)
-    assert response.status_code == HTTPStatus.FOUND
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert NOT_LINKED in response.content.decode()
     assert not DocumentRequest.objects.exists()
     with pytest.raises(RequestRefused, match="не связана"):
         request_documents(user=member, token=uuid.uuid4(), documents=["charter"])
@@ -143,7 +144,7 @@ def test_a_member_not_linked_to_the_registry_is_told_why_and_cannot_post(member_
 def test_someone_who_is_not_a_member_today_may_not_ask(member_client, member, entry):
     person("Петров Пётр", user=member, **entry)
     assert NOT_MEMBER in member_client.get(PAGE).content.decode()
-    ask(member_client)
+    assert ask(member_client).status_code == HTTPStatus.FORBIDDEN
     assert not DocumentRequest.objects.exists()
 
 
