@@ -4,6 +4,7 @@ refusal, the email, and that nobody else sees a member's request or its files.""
 
 import datetime
 import io
+import threading
 import uuid
 import zipfile
 from decimal import Decimal
@@ -16,6 +17,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -474,3 +476,47 @@ def test_the_menu_has_the_item_in_my_data(member_client, linked):
     page = BeautifulSoup(member_client.get(PAGE).content, "html.parser")
     current = page.select_one("li.main-nav__item--dropdown a[aria-current=page]")
     assert current.get_text(strip=True) == "Копии документов"
+
+
+# --- at the same instant (SQLite and PostgreSQL: run with DATABASE_URL) --------------------------
+
+
+def _at_once(user, tokens: list[uuid.UUID]) -> tuple[list[bool], list[str]]:
+    """request_documents of each token in its own thread and connection, released together."""
+    barrier = threading.Barrier(len(tokens))
+    created, refusals = [], []
+
+    def ask_now(token: uuid.UUID) -> None:
+        try:
+            barrier.wait()
+            created.append(request_documents(user=user, token=token, documents=["charter"])[1])
+        except RequestRefused as refusal:
+            refusals.append(str(refusal))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask_now, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return created, refusals
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_the_same_instant_make_one_request(make_member):
+    user = make_member()
+    person("Иванов Иван Иванович", user=user)
+    token = uuid.uuid4()
+    created, refusals = _at_once(user, [token, token])
+    assert (sorted(created), refusals) == ([False, True], [])
+    assert DocumentRequest.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_open_request_limit_holds_when_requests_come_together(make_member):
+    user = make_member()
+    person("Иванов Иван Иванович", user=user)
+    created, refusals = _at_once(user, [uuid.uuid4() for _ in range(MAX_OPEN_REQUESTS + 2)])
+    assert created == [True] * MAX_OPEN_REQUESTS and len(refusals) == 2
+    assert DocumentRequest.objects.count() == MAX_OPEN_REQUESTS
