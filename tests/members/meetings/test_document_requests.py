@@ -273,6 +273,21 @@ def test_the_queue_shows_the_date_received_and_the_deadline_overdue_first(secret
     assert "ответ готов" in answered
 
 
+def test_the_request_page_shows_the_request_and_the_two_forms_until_it_is_answered(secretary_client, linked):
+    found = made(linked, documents=["budgets"], which="смета 2025", comment="Лучше в PDF")
+    page = BeautifulSoup(secretary_client.get(answer_url(found)).content, "html.parser")
+    shown = page.get_text(" ", strip=True)
+    for words in ("Иванов Иван Иванович", "Приходно-расходные сметы", "смета 2025", "Лучше в PDF"):
+        assert words in shown
+    assert f"{found.due_on:%d.%m.%Y}" in shown and "не может превышать затраты на их изготовление" in shown
+    assert {button["value"] for button in page.select("main form button[name=action]")} == {"answer", "refuse"}
+    assert page.select_one("input[type=file][name=files]").has_attr("multiple")
+    answer(secretary_client, found, files=[pdf()])
+    page = BeautifulSoup(secretary_client.get(answer_url(found)).content, "html.parser")
+    assert not page.select("main form button[name=action]")
+    assert page.select_one(f'a[href="/cabinet/documents/files/{found.files.get().pk}/"]').get_text() == "ustav.pdf"
+
+
 def test_a_missing_request_is_a_404(secretary_client):
     assert secretary_client.get(f"{QUEUE}999999/").status_code == HTTPStatus.NOT_FOUND
 
