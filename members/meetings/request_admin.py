@@ -17,7 +17,7 @@ from members.meetings import law
 from members.meetings.models import DocumentRequest
 from members.meetings.request_forms import AnswerForm, RefuseForm
 from members.meetings.request_views import can_answer_requests
-from members.meetings.requests import RequestRefused, answer_request, refuse_request
+from members.meetings.requests import ALREADY_DECIDED, RequestRefused, answer_request, refuse_request
 
 PER_PAGE = 50
 STATUSES = (("open", "ждут ответа"), ("answered", "отвечены"), ("refused", "отказано"), ("all", "все"))
@@ -97,6 +97,9 @@ class RequestAnswerView(BoardOnly):
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.object.is_open:  # answered meanwhile (another tab, another secretary): nothing to check
+            messages.error(request, ALREADY_DECIDED)
+            return redirect(reverse("meetings_document_request", args=[self.object.pk]))
         if request.POST.get("action") == "refuse":
             form = RefuseForm(request.POST)
             if not form.is_valid():

@@ -289,7 +289,10 @@ def test_the_request_page_shows_the_request_and_the_two_forms_until_it_is_answer
 
 
 def test_a_missing_request_is_a_404(secretary_client):
-    assert secretary_client.get(f"{QUEUE}999999/").status_code == HTTPStatus.NOT_FOUND
+    for pk in ("999999", "9" * 30):
+        assert secretary_client.get(f"{QUEUE}{pk}/").status_code == HTTPStatus.NOT_FOUND
+        assert secretary_client.post(f"{QUEUE}{pk}/", {"action": "refuse", "reason": "x"}).status_code == 404
+    assert secretary_client.get(f"{QUEUE}١٢/").status_code == HTTPStatus.NOT_FOUND
 
 
 # --- the answer -----------------------------------------------------------------------------------
@@ -455,8 +458,8 @@ def test_the_secretary_refuses_with_a_reason_and_cannot_answer_after(secretary_c
     assert (found.status, found.answer, found.fee) == (DocumentRequest.Status.REFUSED, "Такого протокола нет", None)
     (letter,) = mail.outbox
     assert "отказ" in letter.subject and "Причина: Такого протокола нет" in letter.body
-    late = committed(answer, secretary_client, found, files=[pdf()])
-    assert late.status_code == HTTPStatus.FOUND
+    late = committed(answer, secretary_client, found, files=[pdf()], fee="-1")
+    assert late.status_code == HTTPStatus.FOUND  # decided already: the form is not even looked at
     assert "На этот запрос уже ответили" in text(secretary_client.get(late["Location"]))
     assert not DocumentRequestFile.objects.exists() and not list(Path(settings.DOCUMENT_REQUEST_DIR).glob("*"))
     assert len(mail.outbox) == 1
