@@ -232,8 +232,9 @@ def materials_in_time(published_on: datetime.date, meeting_date: datetime.date, 
 
 # --- Copies of the partnership's documents (ст. 11 ч. 3–4) -------------------------------------------
 
-# ст. 11 ч. 3 (as the board reads it since 2022): the copies are given «в течение тридцати дней» from the
-# member's written request (заявление). The deadline counts from the day the request was received.
+# ст. 11 (ред. 2022): the copies are given «в течение тридцати дней» from the member's written request
+# (заявление); the deadline counts from the day the request was received. The part of the article that
+# sets the term (ч. 3 or ч. 4 in the editions we read) is for the board's lawyer to confirm: one edit here.
 DOCUMENTS_ANSWER_DAYS = 30
 # ст. 11 ч. 4: «Плата, взимаемая товариществом за предоставление копий документов … не может превышать
 # затраты на их изготовление.»
@@ -287,6 +288,6 @@ DOCUMENT_KINDS_BY_CODE = {kind.code: kind for kind in DOCUMENT_KINDS}
 
 
 def documents_due(received: datetime.date, days: int = DOCUMENTS_ANSWER_DAYS) -> datetime.date:
-    """ст. 11 ч. 3: the last day to hand over the copies — `days` (30) days after the day the request came.
+    """ст. 11: the last day to hand over the copies — `days` (30) days after the day the request came.
     A request of 1 March is due on 31 March."""
     return received + datetime.timedelta(days=days)

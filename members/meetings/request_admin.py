@@ -93,6 +93,7 @@ class RequestAnswerView(BoardOnly):
             item=self.object,
             files=list(self.object.files.all()),
             overdue=self.object.is_overdue(),
+            answer_days=law.DOCUMENTS_ANSWER_DAYS,
             **kwargs,
         )
 

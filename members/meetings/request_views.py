@@ -6,20 +6,20 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from members.meetings import law
-from members.meetings.models import DocumentRequest, DocumentRequestFile
+from members.meetings.models import DocumentRequestFile
 from members.meetings.request_files import CONTENT_TYPES, answer_file_path
 from members.meetings.request_forms import DocumentRequestForm
 from members.meetings.requests import (
     MAX_OPEN_REQUESTS,
     RequestRefused,
     may_request,
+    own_requests,
     request_documents,
     requesting_person,
 )
@@ -42,18 +42,11 @@ def documents(request: HttpRequest) -> HttpResponse:
         form = DocumentRequestForm(request.POST if request.method == "POST" else None, initial={"token": uuid.uuid4()})
         if request.method == "POST" and form.is_valid():
             return _submit(request, form)
-    own = (
-        DocumentRequest.objects.filter(person=person).prefetch_related(
-            Prefetch("files", queryset=DocumentRequestFile.objects.order_by("pk"))
-        )
-        if person is not None
-        else DocumentRequest.objects.none()
-    )
     context = {
         "person": person,
         "refusal": refusal,
         "form": form,
-        "requests": list(own),
+        "requests": own_requests(person),
         "answer_days": law.DOCUMENTS_ANSWER_DAYS,
         "max_open": MAX_OPEN_REQUESTS,
         "fee_note": law.DOCUMENTS_FEE_NOTE,
@@ -81,7 +74,7 @@ def _submit(request: HttpRequest, form: DocumentRequestForm) -> HttpResponse:
             messages.success(
                 request,
                 f"Запрос № {made.pk} отправлен правлению. Ответ — не позднее {made.due_on:%d.%m.%Y} "
-                f"({law.DOCUMENTS_ANSWER_DAYS} дней, ч. 3 ст. 11 217-ФЗ); мы напишем вам на почту.",
+                f"({law.DOCUMENTS_ANSWER_DAYS} дней, ст. 11 217-ФЗ); мы напишем вам на почту.",
             )
         else:
             messages.info(request, f"Этот запрос уже отправлен: № {made.pk}.")

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -59,6 +60,14 @@ def may_request(person: Person | None, day: datetime.date | None = None) -> str 
     if role_on(person, day or timezone.localdate()) != MEMBER:
         return NOT_MEMBER
     return None
+
+
+def own_requests(person: Person | None) -> list[DocumentRequest]:
+    """The person's requests, newest first, with their files: two queries whatever their number."""
+    if person is None:
+        return []
+    files = Prefetch("files", queryset=DocumentRequestFile.objects.order_by("pk"))
+    return list(DocumentRequest.objects.filter(person=person).prefetch_related(files))
 
 
 def request_documents(

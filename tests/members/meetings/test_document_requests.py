@@ -19,6 +19,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -538,3 +539,19 @@ def test_the_open_request_limit_holds_when_requests_come_together(make_member):
     created, refusals = _at_once(user, [uuid.uuid4() for _ in range(MAX_OPEN_REQUESTS + 2)])
     assert created == [True] * MAX_OPEN_REQUESTS and len(refusals) == 2
     assert DocumentRequest.objects.count() == MAX_OPEN_REQUESTS
+
+
+def test_the_page_reads_the_same_number_of_queries_for_one_request_or_many(member_client, linked):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert member_client.get(PAGE).status_code == HTTPStatus.OK
+        return len(captured)
+
+    first = made(linked, status=DocumentRequest.Status.ANSWERED)
+    DocumentRequestFile.objects.create(request=first, name=f"{'a' * 32}.pdf", title="a.pdf", size=1)
+    queries()  # the site, its settings and the session are cached after the first page
+    one = queries()
+    for index in range(5):
+        more = made(linked, status=DocumentRequest.Status.ANSWERED)
+        DocumentRequestFile.objects.create(request=more, name=f"{index:032d}.pdf", title="b.pdf", size=1)
+    assert queries() == one
