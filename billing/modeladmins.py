@@ -73,6 +73,7 @@ class PlotAdmin(BillingModelAdmin):
         "number",
         "street",
         "area",
+        "cadastral_number",
         yes_no("electrified", "электрификация"),
         yes_no("has_new_meter", "новый счётчик"),
         "owner_name",
@@ -80,11 +81,12 @@ class PlotAdmin(BillingModelAdmin):
         yes_no("active", "действует"),
     )
     list_filter = ("electrified", "has_new_meter", "active")
-    search_fields = ("street", "owner_name", "owner_email", "owner_phone")
+    search_fields = ("street", "cadastral_number", "owner_name", "owner_email", "owner_phone")
     list_export = (
         "number",
         "street",
         "area",
+        "cadastral_number",
         "electrified",
         "has_new_meter",
         "owner_name",

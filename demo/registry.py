@@ -1,5 +1,6 @@
 """Demo registry (217-ФЗ ст. 15): member 269 with plots 269 and 270 linked to the demo account, a
-co-owned plot and an owner without membership. Plots missing from the registry are skipped."""
+co-owned plot and an owner without membership; the plots get their cadastral numbers. Plots missing from
+the registry are skipped."""
 
 import datetime
 
@@ -52,7 +53,9 @@ def load_demo() -> None:
                     plot=plots[number],
                     share_numerator=numerator,
                     share_denominator=denominator,
-                    cadastral_number=cadastral,
                     owned_from=member_since or SINCE,
                     basis="Выписка из ЕГРН (демо)",
                 )
+                if cadastral and not plots[number].cadastral_number:
+                    Plot.objects.filter(pk=plots[number].pk).update(cadastral_number=cadastral)
+                    plots[number].cadastral_number = cadastral

@@ -6,12 +6,13 @@ from tests.factories import PASSWORD, PlotFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
-    """Uploaded files, uploads awaiting confirmation, archives of акты and meter photos go to temporary
-    folders; rate-limit counters start empty."""
+    """Uploaded files, uploads awaiting confirmation, archives of акты, meter photos and copies of
+    documents go to temporary folders; rate-limit counters start empty."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.IMPORTS_PENDING_DIR = tmp_path / "pending-imports"
     settings.RECONCILIATION_ARCHIVE_DIR = tmp_path / "reconciliation"
     settings.READING_PHOTO_DIR = tmp_path / "reading-photos"
+    settings.DOCUMENT_REQUEST_DIR = tmp_path / "document-requests"
     cache.clear()
     yield
     cache.clear()

@@ -1,6 +1,8 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from billing.validators import validate_cadastral_number
+
 from .imports import batch_field
 
 
@@ -13,6 +15,13 @@ class Plot(models.Model):
     area = models.DecimalField("площадь, соток", max_digits=8, decimal_places=2, default=0)
     electrified = models.BooleanField("электрификация", default=False)
     has_new_meter = models.BooleanField("новый счётчик", default=False)
+    cadastral_number = models.CharField(
+        "кадастровый номер",
+        max_length=40,
+        blank=True,
+        validators=[validate_cadastral_number],
+        help_text="Например: 50:20:0010101:123 (из выписки ЕГРН; реестр членов, ст. 15 217-ФЗ).",
+    )
     owner_name = models.CharField("ФИО владельца", max_length=255, blank=True)
     owner_email = models.EmailField("email владельца", blank=True)
     owner_phone = models.CharField("телефон владельца", max_length=11, blank=True, help_text="11 цифр, начиная с 8")

@@ -243,6 +243,9 @@ RECONCILIATION_ARCHIVE_DIR = env.path("RECONCILIATION_ARCHIVE_DIR", default=BASE
 # Members' meter photos (members.readings.photos): outside MEDIA_ROOT, handed out only by a view that
 # checks the viewer is a confirmed member of the plot or the treasurer.
 READING_PHOTO_DIR = env.path("READING_PHOTO_DIR", default=BASE_DIR / "private" / "readings")
+# Copies of documents the board sends a member (members.meetings.request_files, 217-ФЗ ст. 11): outside
+# MEDIA_ROOT, handed out only to the member who asked and to the board.
+DOCUMENT_REQUEST_DIR = env.path("DOCUMENT_REQUEST_DIR", default=BASE_DIR / "private" / "document-requests")
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="СНТ <noreply@localhost>")

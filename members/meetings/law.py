@@ -228,3 +228,66 @@ def notice_in_time(published_on: datetime.date, meeting_date: datetime.date, day
 
 def materials_in_time(published_on: datetime.date, meeting_date: datetime.date, days: int = MATERIALS_DAYS) -> bool:
     return published_on <= materials_deadline(meeting_date, days)
+
+
+# --- Copies of the partnership's documents (ст. 11 ч. 3–4) -------------------------------------------
+
+# ст. 11 (ред. 2022): the copies are given «в течение тридцати дней» from the member's written request
+# (заявление); the deadline counts from the day the request was received. The part of the article that
+# sets the term (ч. 3 or ч. 4 in the editions we read) is for the board's lawyer to confirm: one edit here.
+DOCUMENTS_ANSWER_DAYS = 30
+# ст. 11 ч. 4: «Плата, взимаемая товариществом за предоставление копий документов … не может превышать
+# затраты на их изготовление.»
+DOCUMENTS_FEE_NOTE = (
+    "Плата за копии не может превышать затраты на их изготовление (ч. 4 ст. 11 217-ФЗ); "
+    "её размер устанавливает общее собрание."
+)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A document of ст. 11 ч. 3 a member may ask a copy of (п. `point`). `ask_which`: the member says
+    which one (the protocol of which meeting, the смета of which year)."""
+
+    code: str
+    point: str
+    title: str
+    ask_which: bool = False
+
+
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
+    DocumentKind(
+        "charter",
+        "1",
+        "Устав товарищества с внесёнными в него изменениями, документ, подтверждающий внесение записи в ЕГРЮЛ",
+    ),
+    DocumentKind("accounts", "2", "Бухгалтерская (финансовая) отчётность товарищества", ask_which=True),
+    DocumentKind("budgets", "2", "Приходно-расходные сметы товарищества и отчёты об их исполнении", ask_which=True),
+    DocumentKind(
+        "audit_reports", "2", "Аудиторские заключения (если проводились аудиторские проверки)", ask_which=True
+    ),
+    DocumentKind("audit_commission", "3", "Заключения ревизионной комиссии (ревизора) товарищества", ask_which=True),
+    DocumentKind("property_titles", "4", "Документы, подтверждающие права товарищества на имущество на его балансе"),
+    DocumentKind("founding_protocol", "5", "Протокол собрания об учреждении товарищества"),
+    DocumentKind("meeting_protocols", "5", "Протоколы общих собраний членов товарищества", ask_which=True),
+    DocumentKind(
+        "board_protocols",
+        "5",
+        "Протоколы заседаний правления и ревизионной комиссии товарищества",
+        ask_which=True,
+    ),
+    DocumentKind("fees_justification", "6", "Финансово-экономическое обоснование размера взносов", ask_which=True),
+    DocumentKind(
+        "internal",
+        "7",
+        "Иные внутренние документы товарищества, предусмотренные законом, уставом и решениями общего собрания",
+        ask_which=True,
+    ),
+)
+DOCUMENT_KINDS_BY_CODE = {kind.code: kind for kind in DOCUMENT_KINDS}
+
+
+def documents_due(received: datetime.date, days: int = DOCUMENTS_ANSWER_DAYS) -> datetime.date:
+    """ст. 11: the last day to hand over the copies — `days` (30) days after the day the request came.
+    A request of 1 March is due on 31 March."""
+    return received + datetime.timedelta(days=days)

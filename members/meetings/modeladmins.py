@@ -135,8 +135,7 @@ class PersonAdmin(BillingModelAdmin):
                 heading="Участки в собственности",
                 label="участок",
                 panels=[
-                    FieldPanel("plot"),
-                    FieldPanel("cadastral_number"),
+                    FieldPanel("plot", help_text="Кадастровый номер участка — в «Бухгалтерия» → «Участки»."),
                     FieldRowPanel([FieldPanel("share_numerator"), FieldPanel("share_denominator")]),
                     FieldRowPanel([FieldPanel("owned_from"), FieldPanel("owned_to")]),
                     FieldPanel("basis"),
@@ -167,7 +166,7 @@ class PersonAdmin(BillingModelAdmin):
         lines = []
         for o in obj.ownerships.all():
             period = f"с {o.owned_from:%d.%m.%Y}" + (f" по {o.owned_to:%d.%m.%Y}" if o.owned_to else "")
-            cadastral = f", {o.cadastral_number}" if o.cadastral_number else ""
+            cadastral = f", {o.plot.cadastral_number}" if o.plot.cadastral_number else ""
             lines.append(f"{o.plot.number} ({o.share_label}{cadastral}, {period})")
         return "; ".join(lines)
 

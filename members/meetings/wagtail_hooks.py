@@ -1,15 +1,18 @@
-"""«Реестр членов» and «Общие собрания» in the admin menu, their pages, and «Правила общего собрания» in
-the settings."""
+"""«Реестр членов», «Общие собрания» and «Запросы документов» in the admin menu, their pages, and
+«Правила общего собрания» in the settings."""
 
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
+from members.meetings import request_admin
 from members.meetings import secretary_views as secretary
 from members.meetings.admin_views import PersonLinkView
 from members.meetings.ballots_views import BallotsView
 from members.meetings.meeting_admin import MeetingAdmin
 from members.meetings.modeladmins import PersonAdmin
+from members.meetings.request_views import can_answer_requests
 
 modeladmin_register(PersonAdmin)
 modeladmin_register(MeetingAdmin)
@@ -25,3 +28,20 @@ def register_registry_admin_urls():
         path("meetings/meeting/<int:pk>/results/", secretary.ResultsView.as_view(), name="meetings_meeting_results"),
         path("meetings/meeting/<int:pk>/notices/", secretary.NoticesView.as_view(), name="meetings_meeting_notices"),
     ]
+
+
+class DocumentRequestsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_answer_requests(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_document_request_admin_urls():
+    return request_admin.admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_document_requests_menu_item():
+    return DocumentRequestsMenuItem(
+        "Запросы документов", reverse(request_admin.QUEUE), icon_name="doc-full", order=265
+    )

@@ -5,13 +5,14 @@ them out, to the plot's confirmed members and the treasurer."""
 
 import io
 import re
-import uuid
 import warnings
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from members.private_files import delete_private, private_path, store_private
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 2560  # a meter's figures stay legible; a 50-megapixel original is not kept
@@ -86,23 +87,13 @@ def _encode(image: Image.Image, kind: str) -> bytes:
 
 def store_photo(data: bytes, ext: str) -> str:
     """Writes the photo under a random name and returns the name."""
-    folder = photo_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.{ext}"
-    with (folder / name).open("xb") as file:
-        file.write(data)
-    return name
+    return store_private(photo_dir(), data, ext)
 
 
 def photo_path(name: str) -> Path | None:
     """The stored file of `name`, if the name is one of ours and the file is there."""
-    if not name or not NAME.fullmatch(name):
-        return None
-    path = photo_dir() / name
-    return path if path.is_file() else None
+    return private_path(photo_dir(), name, NAME)
 
 
 def delete_photo(name: str) -> None:
-    path = photo_path(name)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    delete_private(photo_dir(), name, NAME)

@@ -44,6 +44,40 @@ def test_plot_search_by_street_and_owner(treasurer_client):
     assert [p.number for p in listed(treasurer_client.get(url, {"q": "Петров"}))] == [2]
 
 
+def _plot_form(plot, **changes) -> dict:
+    data = {
+        "number": str(plot.number),
+        "street": plot.street,
+        "area": str(plot.area),
+        "electrified": "on",
+        "has_new_meter": "on",
+        "cadastral_number": "",
+        "owner_name": "",
+        "owner_email": "",
+        "owner_phone": "",
+        "active": "on",
+        "main_meter": "",
+    }
+    return data | changes
+
+
+def test_the_plot_keeps_its_cadastral_number_checked_and_found_by_search(treasurer_client):
+    """The cadastral number is the plot's (DESIGN: «cadastral number on Plot»), shown in the list."""
+    plot = PlotFactory(number=31)
+    edit = reverse("billing_plot_modeladmin_edit", args=[plot.pk])
+    refused = treasurer_client.post(edit, _plot_form(plot, cadastral_number="٥٠:٢٠:٠٠١٠١٠١:٣١"))
+    assert refused.status_code == HTTPStatus.OK
+    assert "Кадастровый номер пишется так" in refused.content.decode()
+    saved = treasurer_client.post(edit, _plot_form(plot, cadastral_number=" 50:20:0010101:31 "))
+    assert saved.status_code == HTTPStatus.FOUND, saved.content.decode()[:2000]
+    plot.refresh_from_db()
+    assert plot.cadastral_number == "50:20:0010101:31"
+    url = reverse("billing_plot_modeladmin_index")
+    page = treasurer_client.get(url, {"q": "0010101:31"})
+    assert [p.number for p in listed(page)] == [31]
+    assert "50:20:0010101:31" in page.content.decode()
+
+
 def test_payment_search_by_plot_number_and_month(treasurer_client):
     article = ArticleFactory(name="Членские взносы 2022")
     PaymentFactory(plot=PlotFactory(number=269), article=article, paid_on=datetime.date(2022, 4, 10))

@@ -2,6 +2,7 @@
 sideways, axe-core finds no violation, and on a phone the amounts due are on the screen."""
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from billing.models import Plot
 from members.meetings import voting
-from members.meetings.models import Meeting, Ownership, Person, Vote
+from members.meetings.models import DocumentRequest, DocumentRequestFile, Meeting, Ownership, Person, Vote
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, UserFactory
 from tests.members.cabinet_data import build_seed
@@ -23,7 +24,7 @@ WIDTHS = (390, 1280)
 ACCOUNT_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/search/?query=устав"]
 CABINET_PAGES = ["/cabinet/", "/cabinet/edit/", "/cabinet/payments/", "/cabinet/electricity/", "/accounts/email/"]
 CABINET_PAGES += ["/accounts/password/change/", "/cabinet/phone/", "/cabinet/privacy/", "/cabinet/readings/"]
-CABINET_PAGES += ["/cabinet/registry/", "/cabinet/meetings/"]
+CABINET_PAGES += ["/cabinet/registry/", "/cabinet/meetings/", "/cabinet/documents/"]
 
 
 def audit(page) -> list[str]:
@@ -85,9 +86,24 @@ def member_with_data(transactional_db):
         user=user,
     )
     for plot in Plot.objects.filter(number__in=(269, 270)):
-        Ownership.objects.create(
-            person=person, plot=plot, cadastral_number="50:12:0000000:1269", owned_from=datetime.date(2015, 5, 1)
-        )
+        Plot.objects.filter(pk=plot.pk).update(cadastral_number=f"50:12:0000000:1{plot.number}")
+        Ownership.objects.create(person=person, plot=plot, owned_from=datetime.date(2015, 5, 1))
+    answered = DocumentRequest.objects.create(
+        person=person,
+        requested_by=user,
+        documents=["charter", "meeting_protocols", "internal"],
+        which="протоколы общих собраний за 2023–2025 годы и положение о ревизионной комиссии",
+        status=DocumentRequest.Status.ANSWERED,
+        fee=Decimal("1250.00"),
+        answer="Заверенные бумажные копии можно забрать в правлении по субботам с 10 до 14 часов.",
+        answered_at=timezone.now(),
+    )
+    DocumentRequestFile.objects.create(
+        request=answered,
+        name=f"{'0' * 32}.pdf",
+        title="Протокол_общего_собрания_членов_СНТ_от_20_мая_2024_года.pdf",
+        size=123456,
+    )
     return user
 
 

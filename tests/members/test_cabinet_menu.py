@@ -35,6 +35,7 @@ def _menu(html: bytes) -> tuple[bool, list[str]]:
         ("/kabinet/edit/", "Изменить регистрационные данные"),
         ("/kabinet/registry/", "Запись в реестре"),
         ("/kabinet/meetings/", "Собрания"),
+        ("/kabinet/documents/", "Копии документов"),
         ("/uchetnaya-zapis/email/", "Изменить электронную почту или пароль"),
         ("/uchetnaya-zapis/password/change/", "Изменить электронную почту или пароль"),
     ],

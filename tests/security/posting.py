@@ -15,7 +15,7 @@ from wagtail.models import Collection, Page, PageViewRestriction, Revision, Site
 from wagtail.models import Task as WagtailTask
 
 from billing.models import Article, Charge, FeeRate, ImportBatch, Meter, Payment, Plot, Reading, Tariff
-from members.meetings.models import Attendance, Meeting, MeetingNotice, Vote
+from members.meetings.models import Attendance, DocumentRequest, DocumentRequestFile, Meeting, MeetingNotice, Vote
 from members.models import PlotClaim, Profile, ReadingSubmission, SmsMessage
 from tests.factories import UserFactory
 from tests.security.urlwalk import DENIED, ERROR, LOGIN, NOT_ALLOWED, NOT_FOUND, outcome
@@ -80,6 +80,8 @@ KEY_MODELS = (
     Vote,
     Attendance,
     MeetingNotice,
+    DocumentRequest,
+    DocumentRequestFile,
 )
 
 
@@ -104,6 +106,7 @@ def state() -> dict[str, object]:
         "pages": list(Page.objects.order_by("pk").values_list("pk", "live", "locked", "title", "path")),
         "payments": list(Payment.objects.order_by("pk").values_list("pk", "plot_id", "amount")),
         "meetings": list(Meeting.objects.order_by("pk").values_list("pk", "status")),
+        "document_requests": list(DocumentRequest.objects.order_by("pk").values_list("pk", "status", "fee")),
     }
 
 

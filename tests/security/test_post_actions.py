@@ -5,6 +5,7 @@ role is turned away and changes nothing. Hostile ids in the treasurer's actions 
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from billing.models import Article, FeeRate, Payment, PenaltyRule, Reading, Tariff
+from members.meetings.models import DocumentRequest
 from members.models import SmsMessage
 from members.reminders.plan import reminder_plan
 from members.reminders.service import new_round_key
@@ -55,6 +57,8 @@ def actions(world) -> list[Action]:
         *_meeting_actions(world),
         _cabinet_claim(),
         _cabinet_vote(world),
+        _cabinet_claim(),
+        *_document_request_actions(world),
     ]
 
 
@@ -195,6 +199,25 @@ def _cabinet_vote(world) -> Action:
     item = meeting.items.get()
     data = {f"item-{item.pk}": "for"}
     return Action("vote in the cabinet", f"/cabinet/meetings/{meeting.pk}/", data, frozenset({"member"}), "counts")
+
+
+def _document_request_actions(world) -> list[Action]:
+    """Member 777 (linked to the registry, a member) asks for copies; the board (here the superuser:
+    the «Секретарь правления» group has no role in the walk) refuses an open request with a reason."""
+    waiting = DocumentRequest.objects.create(
+        person=world["person"], requested_by=world["member"], documents=["charter"]
+    )
+    ask = {"documents": ["charter"], "which": "", "comment": "", "token": str(uuid.uuid4())}
+    return [
+        Action("ask for copies of documents", "/cabinet/documents/", ask, frozenset({"member"}), "counts"),
+        Action(
+            "refuse a document request",
+            f"/admin/meetings/requests/{waiting.pk}/",
+            {"action": "refuse", "reason": "Такого документа нет"},
+            SUPERUSER,
+            "document_requests",
+        ),
+    ]
 
 
 def test_the_admins_and_cabinets_actions_refuse_every_other_role(world, people):

@@ -16,6 +16,7 @@ BILLING = (LOGIN, LOGIN, OK, DENIED, OK)  # «Бухгалтерия», claims, 
 SUPERUSER = (LOGIN, LOGIN, DENIED, DENIED, OK)  # users, groups, sites, workflows, redirects
 REGISTRY = (LOGIN, LOGIN, OK, DENIED, OK)  # «Реестр членов»: «Казначей» and «Секретарь правления», not Editors
 MEETINGS = (LOGIN, LOGIN, DENIED, DENIED, OK)  # «Общие собрания»: «Секретарь правления» only, not the treasurer
+SECRETARY = SUPERUSER  # «Запросы документов»: the «Секретарь правления» group (no role here) and the superuser
 NOBODY = (LOGIN, LOGIN, DENIED, DENIED, DENIED)
 
 COMPARE = r"revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$"
@@ -179,6 +180,8 @@ URL_ACCESS = {
     "admin/meetings/meeting/<int:pk>/close/": MEETINGS,
     "admin/meetings/meeting/<int:pk>/results/": MEETINGS,  # a closed meeting
     "admin/meetings/meeting/<int:pk>/notices/": MEETINGS,
+    "admin/meetings/requests/": SECRETARY,
+    "admin/meetings/requests/<int:pk>/": SECRETARY,
     "admin/^billing/plot/$": BILLING,
     "admin/^billing/plot/create/$": BILLING,
     "admin/^billing/plot/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,
@@ -377,6 +380,9 @@ URL_ACCESS = {
     "cabinet/meetings/": CABINET,
     # a published meeting's notice is any signed-in account's; the ballot only the linked registry entry's
     "cabinet/^meetings/(?P<pk>[1-9][0-9]{0,8})/$": CABINET,
+    "cabinet/documents/": CABINET,
+    # a file of the answer to member 777's request: that member and the board (the superuser); never under /media/
+    "cabinet/^documents/files/(?P<pk>[1-9][0-9]{0,8})/$": (LOGIN, OK, NOT_FOUND, NOT_FOUND, OK),
     "cabinet/privacy/export.json": CABINET,
     "cabinet/privacy/delete/": (LOGIN, OK, REDIRECT, REDIRECT, REDIRECT),
     "search/": PUBLIC,

@@ -39,7 +39,8 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.meetings.models import AgendaItem, Meeting, Ownership, Person
+from members.meetings.models import AgendaItem, DocumentRequest, DocumentRequestFile, Meeting, Ownership, Person
+from members.meetings.request_files import CheckedFile, store_answer_file
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -131,6 +132,20 @@ def build_world() -> dict:
         photo=store_photo(png_file().read(), "png"),
         submitted_by=member,
     )
+    document_request = DocumentRequest.objects.create(
+        person=person,
+        requested_by=member,
+        documents=["meeting_protocols"],
+        which=f"протокол, уч. {SECRET_PLOT}",
+        status=DocumentRequest.Status.ANSWERED,
+        fee=Decimal(SECRET_PAYMENT),
+    )
+    answer_file = DocumentRequestFile.objects.create(
+        request=document_request,
+        name=store_answer_file(CheckedFile(b"%PDF-1.7\n%%EOF\n", "pdf", "protokol.pdf")),
+        title="protokol.pdf",
+        size=15,
+    )
     image = get_image_model().objects.create(title="Логотип", file=png_file())
     Redirect.objects.create(old_path="/staraya", redirect_link="/")
     return {
@@ -150,6 +165,8 @@ def build_world() -> dict:
         "person": person,
         **meetings,
         "meeting": meeting,
+        "document_request": document_request,
+        "answer_file": answer_file,
     }
 
 
@@ -322,6 +339,8 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("admin/meetings/meeting/<int:pk>/publish/", "pk", str(world["meeting_draft"].pk)))
     rules.append(Fill("admin/meetings/meeting/<int:pk>/results/", "pk", str(world["meeting_closed"].pk)))
     rules.append(Fill("cabinet/^meetings/", "pk", str(world["meeting"].pk)))
+    rules.append(Fill("admin/meetings/requests/", "pk", str(world["document_request"].pk)))
+    rules.append(Fill("cabinet/^documents/files/", "pk", str(world["answer_file"].pk)))
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))

@@ -1,5 +1,5 @@
 """The plot registry: «Участок, Улица, Площадь, Электрификация, Новый счетчик[, Тип счетчика, ФИО, Email,
-Телефон]», keyed by plot number; every plot gets a current meter."""
+Телефон, Кадастровый номер]», keyed by plot number; every plot gets a current meter."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -8,13 +8,19 @@ from typing import Any
 from django.db.models import F
 
 from billing.models import ImportBatch, Meter, Plot
+from billing.validators import CADASTRAL_ERROR, CADASTRAL_RE
 
 from .base import FileRow, Importer
 from .report import CHANGED, NEW, UNCHANGED, PreviewRow, changed_value
 from .values import RowReader, format_decimal, normalize_yes_no, shown
 
 # column -> Plot field, for the optional columns present in the file
-_OPTIONAL_FIELDS = {"ФИО": "owner_name", "Email": "owner_email", "Телефон": "owner_phone"}
+_OPTIONAL_FIELDS = {
+    "ФИО": "owner_name",
+    "Email": "owner_email",
+    "Телефон": "owner_phone",
+    "Кадастровый номер": "cadastral_number",
+}
 _METER_KINDS = {Meter.Kind.SINGLE: "однотарифный", Meter.Kind.TWO_ZONE: "двухтарифный"}
 _COLUMNS = {
     "street": "Улица",
@@ -24,6 +30,7 @@ _COLUMNS = {
     "owner_name": "ФИО",
     "owner_email": "Email",
     "owner_phone": "Телефон",
+    "cadastral_number": "Кадастровый номер",
 }
 
 
@@ -47,6 +54,13 @@ def _meter_kind(reader: RowReader) -> str | None:
     return None
 
 
+def _cadastral_number(reader: RowReader) -> str:
+    text = reader.text("Кадастровый номер", max_length=40)
+    if text and not CADASTRAL_RE.fullmatch(text):
+        reader.error("Кадастровый номер", f"{CADASTRAL_ERROR} ({text})")
+    return text
+
+
 def _shown(field: str, value) -> str:
     if field == "area":
         return format_decimal(value)
@@ -67,7 +81,7 @@ class PlotsImporter(Importer[PlotRow]):
     kind = ImportBatch.Kind.PLOTS
     label = ImportBatch.Kind.PLOTS.label
     required = ["Участок", "Улица", "Площадь", "Электрификация", "Новый счетчик"]
-    optional = ["Тип счетчика", "ФИО", "Email", "Телефон"]
+    optional = ["Тип счетчика", "ФИО", "Email", "Телефон", "Кадастровый номер"]
     model = Plot
     resolve_despite_cell_errors = False
 
@@ -92,6 +106,8 @@ class PlotsImporter(Importer[PlotRow]):
             fields["owner_email"] = reader.email("Email")
         if self.has("Телефон"):
             fields["owner_phone"] = reader.phone("Телефон")
+        if self.has("Кадастровый номер"):
+            fields["cadastral_number"] = _cadastral_number(reader)
         kind = _meter_kind(reader) if self.has("Тип счетчика") else None
         if number is not None and (earlier := self.earlier_row(self._seen, number, reader.row)) is not None:
             reader.error("Участок", f"участок {number} уже есть в строке {earlier}.")

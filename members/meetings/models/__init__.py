@@ -1,10 +1,10 @@
-"""The meetings app's models: the registry (ст. 15) and its rules, and the general meeting (ст. 17)."""
+"""The meetings app's models: the registry (ст. 15) and its rules, the general meeting (ст. 17) and the
+requests for copies of documents (ст. 11)."""
 
+from billing.validators import CADASTRAL_ERROR, CADASTRAL_RE
 from members.meetings.models.meeting import AgendaItem, Attendance, Material, Meeting, Vote
 from members.meetings.models.notices import MeetingNotice
 from members.meetings.models.registry import (
-    CADASTRAL_ERROR,
-    CADASTRAL_RE,
     MeetingRules,
     Ownership,
     Person,
@@ -13,12 +13,15 @@ from members.meetings.models.registry import (
     default_qualified_topics,
     share_overflow_message,
 )
+from members.meetings.models.requests import DocumentRequest, DocumentRequestFile
 
 __all__ = [
     "CADASTRAL_ERROR",
     "CADASTRAL_RE",
     "AgendaItem",
     "Attendance",
+    "DocumentRequest",
+    "DocumentRequestFile",
     "Material",
     "Meeting",
     "MeetingNotice",

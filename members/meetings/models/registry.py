@@ -2,12 +2,10 @@
 
 A registry Person is a person, not a site account: the board keeps it, and a site User is linked to
 it only by the treasurer or the secretary (never by the member). Ownership says which plot a person
-owns, what share and over which dates. The cadastral number is kept on Ownership for now: billing's
-Plot has no field for it (DESIGN wants it on Plot; it moves there with a billing migration).
+owns, what share and over which dates. The plot's cadastral number is billing's `Plot.cadastral_number`.
 """
 
 import datetime
-import re
 from fractions import Fraction
 
 from django.conf import settings
@@ -24,9 +22,6 @@ from members.meetings import law
 from members.meetings.forms import MeetingRulesForm
 from members.meetings.shares import Span, share_overflow
 from members.phones import normalize_phone
-
-CADASTRAL_RE = re.compile(r"^\d{2}:\d{2}:\d{6,7}:\d{1,6}$")
-CADASTRAL_ERROR = "Кадастровый номер пишется так: 50:20:0010101:123 (цифры через двоеточие)."
 
 
 class PersonQuerySet(models.QuerySet):
@@ -113,13 +108,12 @@ class Person(ClusterableModel):
 
 
 class Ownership(models.Model):
-    """Ownership of a plot (ст. 15 ч. 1: кадастровый номер, доля, даты, документ-основание)."""
+    """Ownership of a plot (ст. 15 ч. 1: доля, даты, документ-основание; the cadastral number is the plot's)."""
 
     person = ParentalKey(Person, verbose_name="человек", on_delete=models.CASCADE, related_name="ownerships")
     plot = models.ForeignKey(
         "billing.Plot", verbose_name="участок", on_delete=models.PROTECT, related_name="registry_ownerships"
     )
-    cadastral_number = models.CharField("кадастровый номер", max_length=40, blank=True)
     share_numerator = models.PositiveIntegerField("доля: числитель", default=1, validators=[MinValueValidator(1)])
     share_denominator = models.PositiveIntegerField(
         "доля: знаменатель", default=1, validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
@@ -166,9 +160,6 @@ class Ownership(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        self.cadastral_number = (self.cadastral_number or "").strip()
-        if self.cadastral_number and not CADASTRAL_RE.match(self.cadastral_number):
-            errors["cadastral_number"] = CADASTRAL_ERROR
         numerator, denominator = self.share_numerator, self.share_denominator
         if numerator is not None and denominator and not 1 <= numerator <= denominator:
             errors["share_numerator"] = "Доля должна быть больше нуля и не больше единицы (например, 1/2 или 1/1)."

@@ -84,6 +84,19 @@ def test_plots_file_changes_the_current_meter_kind():
     assert meter.kind == Meter.Kind.SINGLE
 
 
+def test_the_plots_file_may_carry_the_cadastral_numbers_checked():
+    good = "Участок;Улица;Площадь;Электрификация;Новый счетчик;Кадастровый номер\n31;5;6;Да;Да;50:20:0010101:31\n"
+    report = _import("plots.csv", Kind.PLOTS, content=good.encode())
+    assert report.ok, [str(error) for error in report.errors]
+    assert Plot.objects.get(number=31).cadastral_number == "50:20:0010101:31"
+    bad = good.replace("50:20:0010101:31", "٥٠:٢٠:٠٠١٠١٠١:٣١").replace("\n31;", "\n32;")
+    refused = _import("plots.csv", Kind.PLOTS, content=bad.encode())
+    assert not refused.ok
+    assert [(row, column) for row, column, _ in _errors(refused)] == [(2, "Кадастровый номер")]
+    assert "Кадастровый номер пишется так" in _errors(refused)[0][2]
+    assert not Plot.objects.filter(number=32).exists()
+
+
 def test_plots_faulty_file_lists_every_problem():
     report = _import("plots_faulty.csv", Kind.PLOTS)
 

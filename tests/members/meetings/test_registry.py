@@ -10,8 +10,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
+from billing import models as billing_models
+from billing.validators import CADASTRAL_ERROR, CADASTRAL_RE
 from members.meetings import registry
 from members.meetings.models import Ownership, Person
 from members.models import PlotClaim
@@ -84,13 +87,41 @@ def test_a_share_is_above_zero_and_at_most_one(share, valid):
         assert "share_numerator" in errors(ownership)
 
 
-def test_ownership_dates_and_cadastral_number_are_checked():
+def test_ownership_dates_are_checked():
     plot = PlotFactory()
     backwards = Ownership(person=person(), plot=plot, owned_from=DAY, owned_to=DAY - datetime.timedelta(days=1))
     assert errors(backwards) == {"owned_to": ["Дата окончания владения раньше даты начала."]}
-    bad = Ownership(person=person(), plot=plot, owned_from=DAY, cadastral_number="=1+2")
-    assert "Кадастровый номер пишется так" in errors(bad)["cadastral_number"][0]
-    owns(person(), plot, cadastral_number="50:20:0010101:123")
+    owns(person(), plot)
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("", True),
+        ("50:20:0010101:123", True),
+        ("50:20:001010:1", True),
+        ("=1+2", False),
+        ("50:20:0010101", False),
+        ("50:20:0010101:123\n", False),
+        ("٥٠:٢٠:٠٠١٠١٠١:١٢٣", False),  # Arabic-Indic digits: «\d» alone would take them
+        ("５０:２０:００１０１０１:１２３", False),  # full-width digits
+    ],
+)
+def test_the_cadastral_number_is_the_plots_and_is_checked(number, valid):
+    plot = PlotFactory.build(number=4321, cadastral_number=number)
+    if valid:
+        plot.full_clean()
+    else:
+        assert errors(plot) == {"cadastral_number": [CADASTRAL_ERROR]}
+    assert not hasattr(Ownership, "cadastral_number") and "cadastral_number" not in {
+        field.name for field in Ownership._meta.get_fields()
+    }
+
+
+def test_the_meetings_app_checks_with_billings_rule():
+    from members.meetings.models import CADASTRAL_RE as REEXPORTED
+
+    assert REEXPORTED is CADASTRAL_RE
 
 
 def test_the_database_refuses_a_share_above_one_even_without_clean():
@@ -182,7 +213,7 @@ def test_the_registry_is_not_for_members(member_client, client):
 
 def test_the_xlsx_export_for_the_board_has_safe_text_cells(treasurer_client):
     entry = person('=HYPERLINK("http://evil")', phone="89991234567", postal_address="Москва")
-    owns(entry, PlotFactory(number=31), share=(1, 2), cadastral_number="50:20:0010101:31", basis="ЕГРН")
+    owns(entry, PlotFactory(number=31, cadastral_number="50:20:0010101:31"), share=(1, 2), basis="ЕГРН")
     response = treasurer_client.get(ADMIN_LIST, {"export": "xlsx"})
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Disposition"].startswith('attachment; filename="reestr-')
@@ -221,7 +252,6 @@ def _create_form(plot_ids_and_shares, **fields) -> dict:
         data |= {
             f"ownerships-{index}-id": "",
             f"ownerships-{index}-plot": str(plot_id),
-            f"ownerships-{index}-cadastral_number": "",
             f"ownerships-{index}-share_numerator": str(numerator),
             f"ownerships-{index}-share_denominator": str(denominator),
             f"ownerships-{index}-owned_from": "2021-05-01",
@@ -342,7 +372,9 @@ def test_a_linked_member_sees_their_entry_read_only(member_client, member, plot_
     entry = person(
         "Иванов Иван Иванович", user=member, postal_address="г. Москва, ул. Садовая, 1", phone="89031221105"
     )
-    owns(entry, plot_269, share=(1, 2), cadastral_number="50:20:0010101:269", basis="Выписка ЕГРН")
+    plot_269.cadastral_number = "50:20:0010101:269"
+    plot_269.save(update_fields=["cadastral_number"])
+    owns(entry, plot_269, share=(1, 2), basis="Выписка ЕГРН")
     response = member_client.get(REGISTRY)
     assert response.status_code == HTTPStatus.OK
     text = response.content.decode()
@@ -409,3 +441,40 @@ def test_editing_an_entry_does_not_count_its_own_saved_shares_twice(treasurer_cl
     assert refused.status_code == HTTPStatus.OK
     assert "Сумма долей участка 42 на 01.05.2021 — 2" in refused.content.decode()
     assert not other.ownerships.exists()
+
+
+# --- the cadastral number moves onto the plot (billing 0011, meetings 0005) ----------------------
+
+BEFORE = [("meetings", "0003_general_meetings"), ("billing", "0010_line_balance_sums")]
+AFTER = [("meetings", "0005_document_requests_cadastral_on_plot")]
+BEFORE_MODELS = (("billing", "Plot"), ("meetings", "Person"), ("meetings", "Ownership"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_copies_the_cadastral_numbers_from_the_ownerships_onto_the_plots():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    Plot, Person, Ownership = (old.get_model(*name) for name in BEFORE_MODELS)
+    sold, kept, bare = (Plot.objects.create(number=number) for number in (9001, 9002, 9003))
+    seller, buyer = Person.objects.create(full_name="Продавец"), Person.objects.create(full_name="Покупатель")
+    day = datetime.date(2020, 1, 1)
+    Ownership.objects.create(
+        person=seller,
+        plot=sold,
+        cadastral_number="50:20:0010101:1",
+        owned_from=day,
+        owned_to=datetime.date(2021, 1, 1),
+    )
+    Ownership.objects.create(
+        person=buyer, plot=sold, cadastral_number=" 50:20:0010101:11 ", owned_from=datetime.date(2021, 1, 2)
+    )
+    Ownership.objects.create(person=buyer, plot=kept, cadastral_number="50:20:0010101:2", owned_from=day)
+    Ownership.objects.create(person=seller, plot=bare, cadastral_number="", owned_from=day)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    numbers = dict(billing_models.Plot.objects.filter(number__gte=9001).values_list("number", "cadastral_number"))
+    assert numbers == {9001: "50:20:0010101:11", 9002: "50:20:0010101:2", 9003: ""}  # the latest owner's wins
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
