@@ -1,6 +1,7 @@
 """The meetings app's models: the registry (ст. 15) and its rules, and the general meeting (ст. 17)."""
 
 from members.meetings.models.meeting import AgendaItem, Attendance, Material, Meeting, Vote
+from members.meetings.models.pages import MeetingsPage
 from members.meetings.models.registry import (
     CADASTRAL_ERROR,
     CADASTRAL_RE,
@@ -21,6 +22,7 @@ __all__ = [
     "Material",
     "Meeting",
     "MeetingRules",
+    "MeetingsPage",
     "Ownership",
     "Person",
     "PersonQuerySet",
