@@ -39,7 +39,7 @@ from billing.models import (
     Tariff,
 )
 from home.models import ContentPage
-from members.meetings.models import Ownership, Person
+from members.meetings.models import Meeting, Ownership, Person
 from members.models import DebtReminder, PlotClaim, ReadingSubmission, ReconciliationBatch, ReminderRound, User
 from members.readings.photos import store_photo
 from tests.factories import (
@@ -292,6 +292,8 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("cabinet/^readings/photos/", "pk", str(world["reading_submission"].pk)))
     rules.append(Fill("admin/^meetings/person/", "instance_pk", str(world["person"].pk)))
     rules.append(Fill("admin/meetings/person/", "pk", str(world["person"].pk)))
+    closed = Meeting.objects.filter(status=Meeting.Status.CLOSED).order_by("pk").first()  # the demo's
+    rules.append(Fill("admin/^meetings/meeting/", "pk", str(closed.pk)))
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from demo import billing as billing_demo
 from demo import home as home_demo
+from demo import meetings as meetings_demo
 from demo import members as members_demo
 from demo import registry as registry_demo
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             billing_demo.load_demo()
             logins = members_demo.load_demo()
             registry_demo.load_demo()
+            meetings_demo.load_demo()
         self.stdout.write(self.style.SUCCESS("Демо-данные загружены."))
         self.stdout.write("Учётные записи для входа (логин / пароль):")
         for login in logins:
