@@ -41,7 +41,13 @@ class ProtocolDocument:
 
 def protocol_html(document: ProtocolDocument) -> str:
     shown = document.shown
-    context = {"protocol": document, "meeting": shown.meeting, "tally": shown.tally, "items": shown.items}
+    context = {
+        "protocol": document,
+        "meeting": shown.meeting,
+        "tally": shown.tally,
+        "items": shown.items,
+        "results": shown.results,
+    }
     return render_to_string(PROTOCOL_TEMPLATE, context)
 
 
