@@ -180,3 +180,11 @@ def test_publishing_a_meeting_puts_its_notice_on_the_cached_page(client, page):
     draft = meeting(items=ITEMS[:1], date=timezone.localdate() + datetime.timedelta(days=30))
     voting.publish(draft.pk, None)
     assert "Утвердить приходно-расходную смету на 2027 год" in text(client.get(page.url))
+
+
+def test_a_wording_is_text_not_markup(client, page):
+    closed = closed_golden(items=(("other", '<script>alert("x")</script> Смета & «отчёт»'),), ballots=(("for",),) * 5)
+    for url in (page.url, f"{page.url}{closed.pk}/"):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Смета &amp; «отчёт»" in html
