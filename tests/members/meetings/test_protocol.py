@@ -63,6 +63,7 @@ def test_the_protocol_has_the_laws_facts_and_every_items_count(secretary):
         "6 5 (83,3 %) 1 0 Решение: принято.",
         "Председатель общего собрания",
         "Секретарь общего собрания",
+        "Подсчёт голосов провели",
         f"Итоги подведены {closed.date + datetime.timedelta(days=1):%d.%m.%Y}.",  # the day of the close
     ):
         assert words in text, words

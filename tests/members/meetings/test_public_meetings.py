@@ -93,6 +93,7 @@ def test_a_closed_meetings_page_shows_the_results_totals_only(client, page):
     ):
         assert words in body, words
     assert VOTER_NAME not in body and "Номер1" not in body and "Безчленства" not in body
+    assert "заполнить на сайте" not in body  # voting is over
 
 
 def test_a_published_meetings_page_is_the_notice_and_promises_the_results(client, page):
@@ -100,6 +101,7 @@ def test_a_published_meetings_page_is_the_notice_and_promises_the_results(client
     body = text(client.get(f"{page.url}{notice.pk}/"))
     assert "Уведомление о проведении собрания" in body and "Утвердить отчёт правления за 2026 год" in body
     assert "Итоги появятся здесь после подведения итогов голосования." in body
+    assert "Бюллетень можно сдать в правление или заполнить на сайте: «Мои данные» → «Собрания»" in body
     assert "Кворум" not in body and "protocol/" not in body
     assert client.get(f"{page.url}{notice.pk}/protocol/").status_code == HTTPStatus.NOT_FOUND
 
