@@ -33,7 +33,7 @@ class MeetingsPage(RoutablePageMixin, Page):
         """The public meeting with its own address and, when closed, its protocol's."""
         from dataclasses import replace
 
-        base = self.get_url(request)
+        base = self.get_url(request) or ""  # a page not yet saved (the editor's preview) has no address
         url = base + self.reverse_subpage("meeting", kwargs={"meeting_id": shown.meeting.pk})
         protocol = base + self.reverse_subpage("protocol", kwargs={"meeting_id": shown.meeting.pk})
         return replace(shown, url=url, protocol_url=protocol if shown.is_closed else "")

@@ -190,3 +190,10 @@ def test_a_wording_is_text_not_markup(client, page):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Смета &amp; «отчёт»" in html
+
+
+def test_an_editor_previews_a_new_page_with_the_meetings(site_pages):
+    """A page not yet saved has no address: its preview still lists the meetings."""
+    closed_golden()
+    response = MeetingsPage(title="Собрания", slug="novye").make_preview_request()
+    assert "Кворум был: приняли участие 5 из 9" in text(response.render())
