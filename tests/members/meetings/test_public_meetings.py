@@ -197,3 +197,12 @@ def test_an_editor_previews_a_new_page_with_the_meetings(site_pages):
     closed_golden()
     response = MeetingsPage(title="Собрания", slug="novye").make_preview_request()
     assert "Кворум был: приняли участие 5 из 9" in text(response.render())
+
+
+def test_editors_place_the_page_under_the_home_page_or_a_text_page_once(site_pages, admin_client):
+    assert MeetingsPage.can_create_at(site_pages.home) and MeetingsPage.can_create_at(site_pages.finance)
+    assert not MeetingsPage.can_create_at(site_pages.announcements)
+    add = f"/admin/pages/add/meetings/meetingspage/{site_pages.home.pk}/"
+    assert admin_client.get(add).status_code == HTTPStatus.OK
+    publish(site_pages.home, MeetingsPage(title="Общие собрания", slug="sobraniya"))
+    assert not MeetingsPage.can_create_at(site_pages.home)  # one per parent
