@@ -1,43 +1,56 @@
-"""Demo general meetings over the demo registry (demo/registry.py): last year's regular meeting, closed
-with its results (the смета passed by 2 of 3, exactly 2/3), and an upcoming mixed meeting whose notice is
-published, open for voting in «Мои данные». Loaded after the registry; a second run changes nothing."""
+"""Demo «Общие собрания»: the page under the home page; the regular meeting of 28 May 2022 (the pinned
+announcement's) closed with the paper ballots of the demo registry, so the page shows results and a
+protocol; and an upcoming mixed meeting whose notice is published, open for voting in «Мои данные».
+Idempotent: the page is looked up under the home page, the closed meeting by its date, the upcoming one
+by its title."""
 
 import datetime
 
 from django.utils import timezone
 
+from demo.home import _existing, _publish_child
+from home.models import HomePage
 from members.meetings import law, voting
-from members.meetings.models import AgendaItem, Attendance, Meeting, MeetingRules, Person, Vote
+from members.meetings.models import AgendaItem, Meeting, MeetingRules, MeetingsPage, Person
 
-PAST_DATE = datetime.date(2025, 5, 24)
-PAST_TITLE = "Очередное общее собрание членов СНТ «Аникино» 2025 года"
-UPCOMING_TITLE = "Общее собрание членов СНТ «Аникино»: смета и взносы"
-PLACE = "Площадка у правления, ул. Центральная, 1"
-MATERIALS_PLACE = "В правлении по субботам с 10 до 14 и на сайте в «Мои данные» → «Собрания»"
-# (topic, wording) of each agenda
-PAST_ITEMS = (
-    ("budget", "Утвердить приходно-расходную смету на 2025 год"),
-    ("board_reports", "Утвердить отчёт правления за 2024 год"),
+DATE = datetime.date(2022, 5, 28)
+PLACE = "У здания правления, ул. Центральная, 1"
+ITEMS = (
+    ("chair_of_meeting", "Избрать председателем собрания Иванова С. П., секретарём — Петрову Н. И."),
+    ("board_reports", "Утвердить отчёт правления за 2021 год"),
+    ("budget", "Утвердить приходно-расходную смету на 2022 год"),
+    ("fees", "Установить членский взнос на 2022 год — 1 000 рублей за сотку, срок внесения — до 1 июля"),
+    ("bodies", "Избрать ревизионную комиссию в составе трёх человек"),
 )
+F, A, Z = "for", "against", "abstained"
+BALLOTS = {  # the demo registry's people (demo.registry) and how they voted on items 1–5
+    "Иванов Иван Иванович": (F, F, F, F, F),
+    "Петрова Анна Сергеевна": (F, F, A, F, Z),
+    "Сидоров Павел Андреевич": (F, A, A, F, F),
+    "Петров Олег Викторович": (None, None, None, F, None),  # an owner without membership: the fees only
+}
+UPCOMING_TITLE = "Общее собрание членов СНТ «Аникино»: смета и взносы"
 UPCOMING_ITEMS = (
     ("budget", "Утвердить приходно-расходную смету на следующий год"),
     ("fees", "Утвердить размер членских взносов и платы собственников без членства"),
     ("other", "Разное: график вывоза мусора"),
 )
-# ФИО → (choice on each past item, how it was cast); the demo registry's three members
-PAST_VOTES = {
-    "Иванов Иван Иванович": (("for", "for"), Vote.Source.ONLINE),
-    "Петрова Анна Сергеевна": (("for", "for"), Vote.Source.PAPER),
-    "Сидоров Павел Андреевич": (("against", "for"), Vote.Source.PAPER),
-}
+INTRO = "Уведомления об общих собраниях членов товарищества, материалы к ним, итоги голосования и протоколы."
+
+
+def _moment(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def load_demo() -> None:
+    home = HomePage.objects.first()
+    if home is not None and _existing(home, MeetingsPage, "sobraniya") is None:
+        _publish_child(home, MeetingsPage(title="Общие собрания", slug="sobraniya", intro=INTRO))
     if not Person.objects.exists():
         return
     _allow_absentee()
-    if not Meeting.objects.filter(title=PAST_TITLE).exists():
-        _past_meeting()
+    if not Meeting.objects.filter(date=DATE).exists():
+        _closed_meeting()
     if not Meeting.objects.filter(title=UPCOMING_TITLE).exists():
         _upcoming_meeting()
 
@@ -50,19 +63,10 @@ def _allow_absentee() -> None:
         rules.save()
 
 
-def _meeting(title: str, date: datetime.date, items, **fields) -> Meeting:
-    meeting = Meeting.objects.create(
-        title=title,
-        date=date,
-        form=Meeting.Form.MIXED,
-        start_time=datetime.time(11, 0),
-        place=PLACE,
-        materials_place=MATERIALS_PLACE,
-        status=Meeting.Status.PUBLISHED,
-        **fields,
-    )
-    for order, (topic, wording) in enumerate(items):
-        AgendaItem.objects.create(
+def _meeting(items, **fields) -> tuple[Meeting, list[AgendaItem]]:
+    meeting = Meeting.objects.create(form=Meeting.Form.MIXED, place=PLACE, status=Meeting.Status.PUBLISHED, **fields)
+    agenda = AgendaItem.objects.bulk_create(
+        AgendaItem(
             meeting=meeting,
             sort_order=order,
             topic=topic,
@@ -70,30 +74,40 @@ def _meeting(title: str, date: datetime.date, items, **fields) -> Meeting:
             majority=law.majority_for(topic),
             owners_vote=law.owners_vote(topic),
         )
-    return meeting
+        for order, (topic, wording) in enumerate(items)
+    )
+    return meeting, agenda
 
 
-def _past_meeting() -> None:
-    opens = timezone.make_aware(datetime.datetime.combine(PAST_DATE - datetime.timedelta(days=14), datetime.time(9)))
-    ends = timezone.make_aware(datetime.datetime.combine(PAST_DATE, datetime.time(10)))
-    meeting = _meeting(PAST_TITLE, PAST_DATE, PAST_ITEMS, voting_starts=opens, voting_ends=ends, published_at=opens)
-    items = list(meeting.items.all())
-    people = {person.full_name: person for person in Person.objects.filter(full_name__in=PAST_VOTES)}
-    for name, (choices, source) in PAST_VOTES.items():
-        person = people.get(name)
-        if person is None:
-            continue
-        if source == Vote.Source.PAPER:
-            Attendance.objects.create(meeting=meeting, person=person)
-        Vote.objects.bulk_create(
-            Vote(meeting=meeting, item=item, person=person, choice=choice, source=source)
-            for item, choice in zip(items, choices, strict=True)
-        )
-    voting.close(meeting.pk, None, now=ends + datetime.timedelta(hours=8))
+def _closed_meeting() -> None:
+    meeting, items = _meeting(
+        ITEMS,
+        date=DATE,
+        start_time=datetime.time(12),
+        voting_starts=_moment(datetime.date(2022, 5, 14), 9),
+        voting_ends=_moment(DATE, 10),
+        materials_place="В правлении по субботам с 10 до 13 и на сайте в разделе «Финансы».",
+        published_at=_moment(datetime.date(2022, 5, 10), 12),  # before the site had meetings
+    )
+    for person in Person.objects.filter(full_name__in=BALLOTS):
+        ballot = {item.pk: choice for item, choice in zip(items, BALLOTS[person.full_name], strict=True) if choice}
+        try:
+            voting.enter_paper(meeting.pk, person.pk, ballot, None)
+        except voting.VoteRefused:
+            continue  # an owner whose plot the demo has not loaded votes on nothing
+    voting.close(meeting.pk, None, now=_moment(DATE, 18))
 
 
 def _upcoming_meeting() -> None:
     date = timezone.localdate() + datetime.timedelta(days=21)
     now = timezone.now()
-    ends = timezone.make_aware(datetime.datetime.combine(date, datetime.time(10)))
-    _meeting(UPCOMING_TITLE, date, UPCOMING_ITEMS, voting_starts=now, voting_ends=ends, published_at=now)
+    _meeting(
+        UPCOMING_ITEMS,
+        title=UPCOMING_TITLE,
+        date=date,
+        start_time=datetime.time(11),
+        voting_starts=now,
+        voting_ends=_moment(date, 10),
+        materials_place="В правлении по субботам с 10 до 14 и на сайте в «Мои данные» → «Собрания»",
+        published_at=now,
+    )

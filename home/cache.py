@@ -236,9 +236,14 @@ LINE_BALANCE_MODELS = frozenset(
     {"billing.mainmeter", "billing.mainreading", "billing.reading", "billing.meter", "billing.linebalanceversion"}
 )
 
+# What «Общие собрания» (meetings.MeetingsPage) shows: the meetings (publishing and closing save the
+# meeting; the close writes the items' counts in bulk, then saves it), their agenda and materials.
+MEETINGS_MODELS = frozenset({"meetings.meeting", "meetings.agendaitem", "meetings.material"})
+PAGE_MODELS = FINANCE_MODELS | LINE_BALANCE_MODELS | MEETINGS_MODELS
+
 
 def _shown_on_pages(sender: type[Model]) -> bool:
-    if sender._meta.app_label == "home" or sender._meta.label_lower in FINANCE_MODELS | LINE_BALANCE_MODELS:
+    if sender._meta.app_label == "home" or sender._meta.label_lower in PAGE_MODELS:
         return True
     if issubclass(sender, AbstractRendition):
         return False  # made while rendering a page: changes nothing a visitor sees

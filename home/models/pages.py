@@ -42,6 +42,7 @@ class HomePage(Page):
         "home.ContentPage",
         "home.BoardPage",
         "home.ContactPage",
+        "meetings.MeetingsPage",  # «Общие собрания», defined by members.meetings: a label, not an import
     ]
     max_count = 1
 
@@ -66,7 +67,12 @@ class ContentPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.ContentPage"]
-    subpage_types = ["home.ContentPage", "billing.FinancePage", "billing.LineBalancePage"]  # under «Финансы»
+    subpage_types = [
+        "home.ContentPage",
+        "billing.FinancePage",  # under «Финансы»
+        "billing.LineBalancePage",
+        "meetings.MeetingsPage",  # e.g. under «Документы»
+    ]
 
     class Meta:
         verbose_name = "страница с текстом"

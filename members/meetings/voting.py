@@ -46,13 +46,18 @@ def owners_on(day: datetime.date):
     )
 
 
+def numbered(items: list[AgendaItem]) -> list[AgendaItem]:
+    """The agenda in its order, each item knowing its number on it (AgendaItem.number), 1-based."""
+    for number, item in enumerate(items, start=1):
+        item._number = number
+    return items
+
+
 def items_for(meeting: Meeting, role: str | None) -> list[AgendaItem]:
     """The agenda items a person of `role` votes on: all for a member, the owners' items for an owner."""
     if role is None:
         return []
-    items = list(meeting.items.all())
-    for number, item in enumerate(items, start=1):
-        item._number = number
+    items = numbered(list(meeting.items.all()))
     return items if role == MEMBER else [item for item in items if item.owners_vote]
 
 

@@ -1,12 +1,12 @@
-"""«Реестр членов», «Общие собрания» and «Запросы документов» in the admin menu, their pages, and
-«Правила общего собрания» in the settings."""
+"""«Реестр членов», «Общие собрания» and «Запросы документов» in the admin menu, their pages (a closed
+meeting's protocol as PDF among them), and «Правила общего собрания» in the settings."""
 
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
-from members.meetings import request_admin
+from members.meetings import protocol, request_admin
 from members.meetings import secretary_views as secretary
 from members.meetings.admin_views import PersonLinkView
 from members.meetings.ballots_views import BallotsView
@@ -45,3 +45,9 @@ def register_document_requests_menu_item():
     return DocumentRequestsMenuItem(
         "Запросы документов", reverse(request_admin.QUEUE), icon_name="doc-full", order=265
     )
+
+
+@hooks.register("register_admin_urls")
+def register_protocol_admin_urls():
+    """The protocol of a closed meeting as PDF, for the secretary (members.meetings.protocol)."""
+    return protocol.admin_urls

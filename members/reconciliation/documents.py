@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from billing.services.debts.reconciliation import Period, PlotHeading, Reconciliation, load_reconciliation
-from cms.pdf import PRINT_CSS, html_pdf
+from cms.pdf import PRINT_CSS, html_pdf, pdf_response
 from members.partnership import Partnership, partnership_settings
 
 ACT_TEMPLATE = "members/reconciliation/act.html"
@@ -85,7 +85,4 @@ def act_response(request: HttpRequest, plot: PlotHeading, period: Period, *, mad
     reconciliation = load_reconciliation(plot=plot, period=period)
     partnership = partnership_settings(request)
     document = act_document(reconciliation, partnership=partnership, base_url=base_url, made_on=made_on)
-    response = HttpResponse(act_pdf(document, base_url=base_url), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{act_file_name(plot.number, period)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(act_pdf(document, base_url=base_url), act_file_name(plot.number, period))

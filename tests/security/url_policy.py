@@ -182,6 +182,9 @@ URL_ACCESS = {
     "admin/meetings/meeting/<int:pk>/notices/": MEETINGS,
     "admin/meetings/requests/": SECRETARY,
     "admin/meetings/requests/<int:pk>/": SECRETARY,
+    # a closed meeting's protocol: meetings.view_meeting or publish_meeting (the secretary), neither
+    # «Казначей» nor Editors have them; the same PDF is public on «Общие собрания» (<page>/<id>/protocol/)
+    "admin/^meetings/meeting/(?P<pk>[1-9][0-9]{0,8})/protocol\\.pdf$": MEETINGS,
     "admin/^billing/plot/$": BILLING,
     "admin/^billing/plot/create/$": BILLING,
     "admin/^billing/plot/edit/(?P<instance_pk>[-\\w]+)/$": BILLING,
@@ -404,6 +407,7 @@ PAGE_ACCESS = {
     "home.contentpage": PUBLIC,
     "billing.financepage": PUBLIC,
     "billing.linebalancepage": PUBLIC,
+    "meetings.meetingspage": PUBLIC,  # notices and results, totals only; drafts and forged ids 404
     "private": CABINET,
     "draft": NOT_FOUND_FOR_ALL,
 }

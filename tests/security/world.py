@@ -341,6 +341,7 @@ def _section_fills(world) -> list[Fill]:
     rules.append(Fill("cabinet/^meetings/", "pk", str(world["meeting"].pk)))
     rules.append(Fill("admin/meetings/requests/", "pk", str(world["document_request"].pk)))
     rules.append(Fill("cabinet/^documents/files/", "pk", str(world["answer_file"].pk)))
+    rules.append(Fill("admin/^meetings/meeting/", "pk", str(world["meeting_closed"].pk)))  # its protocol
     for model in (Plot, Meter, Reading, MainMeter, MainReading, Charge, Payment, BankTransaction, ImportBatch):
         obj = model.objects.filter(**({"number": SECRET_PLOT} if model is Plot else {})).order_by("pk").first()
         rules.append(Fill(f"admin/^billing/{model._meta.model_name}/", "instance_pk", str(obj.pk)))

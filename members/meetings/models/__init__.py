@@ -4,6 +4,7 @@ requests for copies of documents (ст. 11)."""
 from billing.validators import CADASTRAL_ERROR, CADASTRAL_RE
 from members.meetings.models.meeting import AgendaItem, Attendance, Material, Meeting, Vote
 from members.meetings.models.notices import MeetingNotice
+from members.meetings.models.pages import MeetingsPage
 from members.meetings.models.registry import (
     MeetingRules,
     Ownership,
@@ -26,6 +27,7 @@ __all__ = [
     "Meeting",
     "MeetingNotice",
     "MeetingRules",
+    "MeetingsPage",
     "Ownership",
     "Person",
     "PersonQuerySet",

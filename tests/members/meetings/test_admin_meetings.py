@@ -407,11 +407,17 @@ def test_the_demo_has_a_closed_meeting_with_results_and_an_open_upcoming_one(sec
     past_meeting, upcoming = Meeting.objects.order_by("date")
     assert Meeting.objects.count() == 2
     assert past_meeting.is_closed and past_meeting.quorum and past_meeting.members_present == 3
-    assert [(i.votes_for, i.present, i.passed) for i in past_meeting.items.all()] == [(2, 3, True), (3, 3, True)]
+    assert [(i.votes_for, i.present, i.passed) for i in past_meeting.items.all()] == [
+        (3, 3, True),
+        (2, 3, True),
+        (1, 3, False),
+        (4, 4, True),  # the fees: a non-member owner votes too
+        (2, 3, True),
+    ]
     assert upcoming.is_published and upcoming.form == Meeting.Form.MIXED and upcoming.online_voting_open()
     assert upcoming.date >= timezone.localdate() + datetime.timedelta(days=14)
     results = secretary_client.get(url("meetings_meeting_results", past_meeting)).content.decode()
-    assert "Сидоров Павел Андреевич" in results and results.count("Решение принято") == 2
+    assert "Сидоров Павел Андреевич" in results and results.count("Решение принято") == 4
 
 
 def test_the_results_page_takes_the_same_queries_for_3_or_12_voters(secretary_client):
