@@ -25,8 +25,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from django.db import transaction
-from django.db.models import F, Max, Min, Subquery
+from django.db import connection, transaction
+from django.db.models import F, Max, Min, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from billing.line_balance import PlotsSum, month_index, month_start, plots_sums
@@ -36,6 +36,7 @@ from billing.services.locks import import_lock_take
 Sums = dict[tuple[int | None, int], PlotsSum]
 Months = tuple[int, int]  # the first and last month index, inclusive
 LONGEST_RUN = 24  # months summed in one query by a bulk write or the rebuild
+MOST_UNDER_WAY = 100  # writes whose signals have not all come (nested, or failed between them)
 
 _local = threading.local()
 
@@ -105,12 +106,17 @@ def _tell_caches() -> None:
 
 @dataclass
 class _Change:
-    """One write under way: the plots and months it touches and their share before it."""
+    """One write under way: the plots and months it touches and their share before it; or, for a
+    delete of a queryset (`bulk`), the months to sum again for all plots after it."""
 
     key: object  # the instance saved, or the origin of a delete
+    bulk: bool = False
     plots: set[int] = field(default_factory=set)
     months: Months | None = None
     before: Sums = field(default_factory=dict)
+    resum: set[int] = field(default_factory=set)  # bulk: the months touched
+    meter_plots: dict[int, int] = field(default_factory=dict)  # meter id → plot id, looked up once
+    block: object = None  # the transaction block it runs in (a delete's own, by Django's collector)
     waiting: int = 0  # post_save/post_delete signals still to come
     written: bool = False  # one came already: the share may have changed
 
@@ -125,30 +131,56 @@ class _Change:
         self.months = wider
         self.before = plots_sums(*wider, plots=self.plots)
 
+    def take(self, plots: set[int]) -> None:
+        """Add plots with their whole history (a plot moved or deleted, a cascade)."""
+        if not plots <= self.plots:
+            self.widen(plots, _plots_months(plots))
+
+    def plot_of(self, meter_id: int) -> set[int]:
+        if meter_id not in self.meter_plots:
+            self.meter_plots.update(Meter.objects.filter(pk=meter_id).values_list("pk", "plot_id"))
+        return {self.meter_plots[meter_id]} if meter_id in self.meter_plots else set()
+
+    def after(self) -> None:
+        if self.bulk:
+            resum_months(self.resum)
+        elif self.months is not None:
+            _add_difference(self.before, plots_sums(*self.months, plots=self.plots))
+
+
+def _changes() -> dict[int, _Change]:
+    """The writes under way in this thread, by id of their key (a save in another's receiver nests)."""
+    if not hasattr(_local, "changes"):
+        _local.changes = {}
+    return _local.changes
+
 
 def _expect(key: object, *, fresh: bool) -> _Change:
     """The write under way for `key` (a save always starts one; a delete's signals join theirs), its
-    lock taken, counting one more signal to come."""
-    change = getattr(_local, "change", None)
-    if fresh or change is None or change.key is not key or change.written:
+    lock taken, counting one more signal to come. A write that failed between its signals is
+    forgotten when its key writes again (in another transaction block), or when too many are left."""
+    changes = _changes()
+    change = changes.get(id(key))
+    block = connection.atomic_blocks[-1] if connection.atomic_blocks else None
+    if fresh or change is None or change.key is not key or change.written or change.block is not block:
+        if len(changes) > MOST_UNDER_WAY:
+            changes.clear()
         import_lock_take()
-        change = _local.change = _Change(key)
+        change = changes[id(key)] = _Change(key, bulk=isinstance(key, QuerySet), block=block)
     change.waiting += 1
     return change
 
 
 def _written(key: object) -> None:
-    """A row written: after the last one of the write, add the difference of its share to the sums."""
-    change = getattr(_local, "change", None)
+    """A row written: after the last one of the write, bring the sums up to date."""
+    change = _changes().get(id(key))
     if change is None or change.key is not key:
         return
     change.waiting -= 1
     change.written = True
-    if change.waiting > 0:
-        return
-    _local.change = None
-    if change.months is not None:
-        _add_difference(change.before, plots_sums(*change.months, plots=change.plots))
+    if change.waiting <= 0:
+        del _changes()[id(key)]
+        change.after()
 
 
 def _add_difference(before: Sums, after: Sums) -> None:
@@ -183,10 +215,6 @@ def _plots_months(plots: set[int]) -> Months | None:
     return month_index(span["first"]) - 1, month_index(span["last"])
 
 
-def _meter_plots(meter_ids: set[int]) -> set[int]:
-    return set(Meter.objects.filter(pk__in=meter_ids).values_list("plot_id", flat=True))
-
-
 def _reading_before_save(sender, instance: Reading, raw: bool = False, **kwargs) -> None:
     if raw:
         return
@@ -198,15 +226,16 @@ def _reading_before_save(sender, instance: Reading, raw: bool = False, **kwargs)
             meters.add(old[0])
             dates.append(old[1])
     months = months_of(dates)
-    change.widen(_meter_plots(meters), (min(months), max(months)))
+    plots = set().union(*(change.plot_of(meter) for meter in meters))
+    change.widen(plots, (min(months), max(months)))
 
 
 def _reading_before_delete(sender, instance: Reading, origin=None, **kwargs) -> None:
     change = _expect(origin, fresh=False)
-    if instance.meter_id is not None:
-        plots = _meter_plots({instance.meter_id})
-        if not plots <= change.plots:  # a cascade: the plot's whole history at once
-            change.widen(plots, _plots_months(plots))
+    if change.bulk:  # a queryset deleted: its months summed again after, in one pass
+        change.resum |= months_of([instance.taken_on])
+    elif instance.meter_id is not None:
+        change.take(change.plot_of(instance.meter_id))
 
 
 def _skips(update_fields, name: str) -> bool:
@@ -219,8 +248,7 @@ def _meter_before_save(sender, instance: Meter, raw: bool = False, update_fields
     change = _expect(instance, fresh=True)
     old = Meter.objects.filter(pk=instance.pk).values_list("plot_id", flat=True).first()
     if old is not None and old != instance.plot_id:
-        plots = {old, instance.plot_id}
-        change.widen(plots, _plots_months(plots))
+        change.take({old, instance.plot_id})
 
 
 def _plot_before_save(sender, instance: Plot, raw: bool = False, update_fields=None, **kwargs) -> None:
@@ -229,18 +257,21 @@ def _plot_before_save(sender, instance: Plot, raw: bool = False, update_fields=N
     change = _expect(instance, fresh=True)
     old = Plot.objects.filter(pk=instance.pk).values_list("main_meter_id", flat=True).first()
     if old != instance.main_meter_id:
-        change.widen({instance.pk}, _plots_months({instance.pk}))
+        change.take({instance.pk})
 
 
 def _plots_before_delete(sender, instance: Meter | Plot | MainMeter, origin=None, **kwargs) -> None:
-    """A meter or plot deleted (its readings go with it), or a feeder meter (its plots are left on none)."""
+    """A meter or plot deleted (its readings go with it and send their own signals), or a feeder
+    meter (its plots are left on none)."""
     change = _expect(origin, fresh=False)
     if sender is MainMeter:
         plots = set(Plot.objects.filter(main_meter=instance).values_list("pk", flat=True))
     else:
         plots = {instance.pk if sender is Plot else instance.plot_id}
-    if plots and not plots <= change.plots:
-        change.widen(plots, _plots_months(plots))
+    if not change.bulk:
+        change.take(plots)
+    elif sender is MainMeter and (months := _plots_months(plots)) is not None:
+        change.resum.update(range(months[0], months[1] + 1))
 
 
 def _after_save(sender, instance, raw: bool = False, **kwargs) -> None:
