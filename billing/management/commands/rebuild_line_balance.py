@@ -11,4 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = rebuild()
-        self.stdout.write(f"Суммы баланса электроэнергии пересчитаны: {rows} строк (месяц × фидер).")
+        self.stdout.write(f"Суммы баланса электроэнергии пересчитаны, записей (месяц × фидер): {rows}.")
