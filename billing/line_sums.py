@@ -9,8 +9,9 @@ plots' readings, meters or feeders changes them in its own transaction, so the p
   added to the stored rows. A delete that cascades sends every pre_delete first and every
   post_delete after: its share is taken before the first and the difference applied after the last.
   Plot, Meter and Reading save in a transaction (billing.models.plots.SavedAtomically).
-- A write in bulk (the readings import, estimates) sums again the months it touched, for all plots,
-  in one pass: `resum_months`.
+- A write in bulk (the readings import, estimates, a queryset's delete) sums again the months it
+  touched, for all plots, in one pass: `resum_months`. Main meters' readings are not summed here:
+  the balance reads them as they are (a few hundred rows for ten years).
 - `rebuild` (`manage.py rebuild_line_balance`) sums everything again from scratch, for recovery.
 
 Every writer takes the imports' lock first (billing.services.locks): the sums see the writes one at
