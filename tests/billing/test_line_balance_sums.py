@@ -3,6 +3,7 @@ after any mix of writes they equal a rebuild from scratch, the page never sums o
 write sums the months it touched in one pass."""
 
 import datetime
+import threading
 from io import StringIO
 
 import pytest
@@ -153,6 +154,49 @@ def test_a_delete_that_failed_and_is_tried_again_keeps_the_sums(world):  # noqa:
         pre_delete.disconnect(sender=Reading, dispatch_uid="test.refuse")
     reading.delete()
     assert _stored()[None, D(2026, 5, 1)] == (0, 0, 0, 2)  # plots 1 and 2 end May without a reading
+    _assert_as_rebuilt()
+
+
+def _at_once(*writes) -> None:
+    """Each write on its own connection, all let go at the same moment."""
+    barrier, errors = threading.Barrier(len(writes)), []
+
+    def run(write):
+        try:
+            barrier.wait()
+            write()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(write,)) for write in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_at_once_keep_the_sums(world):  # noqa: F811 - the fixture
+    def edit():
+        reading = Reading.objects.get(meter=world["one"], taken_on=D(2026, 5, 1))
+        reading.day += 5
+        reading.save()
+
+    def move():
+        plot = Plot.objects.get(number=3)
+        plot.main_meter = None
+        plot.save()
+
+    _at_once(
+        lambda: Reading.objects.create(meter=world["two"], taken_on=D(2026, 6, 1), day=400, night=120),
+        lambda: _import_csv("Участок,Дата,День,Ночь\n1,01.07.2026,2000,800\n3,01.07.2026,600,0\n"),
+        edit,
+        move,
+    )
+    assert Reading.objects.count() == 12
     _assert_as_rebuilt()
 
 
