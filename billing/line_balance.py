@@ -3,26 +3,26 @@ plots' meters it feeds, the loss in kWh, percent and roubles at the supplier's p
 
 A plot's consumption in a month is its meters' rise from the month's first reading to the next
 month's first one (a meter removed mid-month: to its final reading; a meter installed mid-month:
-from its initial one), so a replacement counts both meters. It is summed in the database: a fixed
-number of queries whatever the number of plots and years (main meters, their readings, the plots'
-sums, the settings), and only the months shown are read.
+from its initial one), so a replacement counts both meters. The plots' sums per month and feeder are
+data (LineBalanceMonth), which every write of readings, meters or feeders keeps in its own
+transaction (billing.line_sums); the balance reads them and the main meters' readings: a fixed number
+of queries whatever the number of plots and years, and nothing is summed on read.
 
 A meter «на вводе» feeds every plot; a feeder meter feeds the plots whose `main_meter` is it.
 """
 
 import datetime
-import time
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Max, Min, Q, Subquery, Value, When, Window
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Max, Min, Q, Value, When, Window
 from django.db.models.functions import Lead
-from django.db.models.signals import post_save
 
 from billing.formatting import format_rub
-from billing.models import LineBalanceMonth, LineBalanceVersion, LineSettings, MainMeter, MainReading, Reading
+from billing.models import LineBalanceMonth, LineSettings, MainMeter, MainReading, Reading
 from billing.services.debts.items import MONTH_NAMES, MONTH_SHORT_NAMES
 from cms.queries import CompiledQuery
 
@@ -118,15 +118,9 @@ _main_query = CompiledQuery(
         .values_list("main_meter_id", "main_meter__name", "main_meter__kind", "taken_on", "day", "night")
     )
 )
-_stored_query = CompiledQuery(
-    lambda: (
-        LineBalanceMonth.objects.annotate(
-            current=Subquery(LineBalanceVersion.objects.filter(pk=1).values("version")[:1])
-        )
-        .order_by()
-        .values_list("feeder_id", "month", "kwh", "plots", "estimated", "missing", "version", "current")
-    )
-)
+# The months shown of the plots' stored sums, in plain SQL: the ORM would spend longer converting the
+# rows (or building the query: cms.queries compiles no date argument) than the database answering.
+_STORED_SQL = "SELECT feeder_id, month, kwh, plots, estimated, missing FROM {table} WHERE month >= %s AND month <= %s"
 
 
 def _settings() -> LineSettings:
@@ -163,11 +157,14 @@ _PLOTS_SUMS_SQL = """
 """
 
 
-def _plots_sql(first: int, last: int, *, by_plot: bool = False) -> tuple[str, list]:
+def _plots_sql(
+    first: int, last: int, *, by_plot: bool = False, plots: Collection[int] | None = None
+) -> tuple[str, list]:
     """Per meter and month: the first and last values, whether the month starts on an estimate, and
     the next month's first values (LEAD), compiled by the ORM; wrapped by a sum per feeder and month.
     The month is a CASE over the month starts (no per-row date function: SQLite's are Python calls).
-    `by_plot`: a row per plot (its id first) rather than per feeder, for the loss allocation."""
+    `by_plot`: a row per plot (its id first) rather than per feeder, for the loss allocation;
+    `plots`: only these plots' meters (their share of the sums, billing.line_sums)."""
     starts = [month_start(index) for index in range(first, last + 3)]
     idx = Case(
         *(When(taken_on__lt=start, then=Value(first + n - 1)) for n, start in enumerate(starts[1:], start=1)),
@@ -182,9 +179,11 @@ def _plots_sql(first: int, last: int, *, by_plot: bool = False) -> tuple[str, li
     def following(name: str) -> Window:
         return Window(Lead(name), partition_by=[F("meter_id")], order_by=F("idx").asc())
 
+    readings = Reading.objects.filter(taken_on__gte=starts[0], taken_on__lt=starts[-1])
+    if plots is not None:
+        readings = readings.filter(meter__plot_id__in=list(plots))
     grouped = (
-        Reading.objects.filter(taken_on__gte=starts[0], taken_on__lt=starts[-1])
-        .annotate(idx=idx, plot=F("meter__plot_id"), feeder=F("meter__plot__main_meter_id"))
+        readings.annotate(idx=idx, plot=F("meter__plot_id"), feeder=F("meter__plot__main_meter_id"))
         .values("meter_id", "plot", "feeder", "idx")
         .annotate(
             min_day=Min("day"),
@@ -211,9 +210,9 @@ def _plots_sql(first: int, last: int, *, by_plot: bool = False) -> tuple[str, li
     return sql, [*params, last]
 
 
-def _plots_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]:
-    """(feeder id or None, month index) → the plots' sum: one query."""
-    sql, params = _plots_sql(first, last)
+def plots_sums(first: int, last: int, plots: Collection[int] | None = None) -> dict[tuple[int | None, int], PlotsSum]:
+    """(feeder id or None, month index) → the plots' sum (of `plots` only, if given): one query."""
+    sql, params = _plots_sql(first, last, plots=plots)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
@@ -222,58 +221,17 @@ def _plots_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]
         }
 
 
-def readings_changed(**kwargs) -> None:
-    """The plots' readings, meters or feeders changed: the stored monthly sums are stale. Connected
-    to their saves and deletes and to billing.signals.ledger_changed (see BillingConfig.ready);
-    writers in bulk call it (the readings import) or send ledger_changed (estimates). One upsert:
-    the version is the moment of the write (the sums compare it for equality, never for order)."""
-    version = LineBalanceVersion(pk=1, version=time.time_ns())
-    LineBalanceVersion.objects.bulk_create(
-        [version], update_conflicts=True, unique_fields=["id"], update_fields=["version"]
-    )
-    # an upsert sends no model signal: send it, so that page caches listening to saves forget too
-    post_save.send(
-        sender=LineBalanceVersion, instance=version, created=False, raw=False, using=LineBalanceVersion.objects.db
-    )
-
-
-def _stored_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum] | None:
-    """The stored sums of the months first..last if every month is there and none is stale (one
-    query: the table holds only the months shown, a few hundred rows); None otherwise."""
+def _stored_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]:
+    """The stored sums of the months first..last (one query). A month without a row had no
+    readings. Rows of the same feeder and month add up (should two ever be inserted)."""
+    table = connection.ops.quote_name(LineBalanceMonth._meta.db_table)
     sums: dict[tuple[int | None, int], PlotsSum] = {}
-    months = set()
-    for feeder, month, kwh, plots, estimated, missing, version, now in _stored_query():
-        index = month_index(month)
-        if not first <= index <= last:
-            continue
-        if version != (now or 0):
-            return None
-        months.add(index)
-        sums[feeder, index] = PlotsSum(kwh, plots, estimated, missing)
-    return sums if len(months) == last - first + 1 else None
-
-
-def _refreshed_sums(first: int, last: int) -> dict[tuple[int | None, int], PlotsSum]:
-    """Sum the months first..last from the readings and store them, stamped with the version read
-    before summing (a write meanwhile bumps it, so the next reader sums again)."""
-    version = LineBalanceVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-    sums = _plots_sums(first, last)
-    rows = [
-        LineBalanceMonth(feeder_id=feeder, month=month_start(idx), version=version, **value.__dict__)
-        for (feeder, idx), value in sums.items()
-    ]
-    # a marker for a month with nothing in it, so that it is not summed again on every view
-    rows += [
-        LineBalanceMonth(feeder_id=None, month=month_start(idx), version=version)
-        for idx in range(first, last + 1)
-        if (None, idx) not in sums
-    ]
-    with transaction.atomic():
-        stale = LineBalanceMonth.objects.filter(month__gte=month_start(first), month__lte=month_start(last))
-        # one DELETE, whether there are rows or not: .delete() would select them first for the
-        # post_delete receivers other apps connect to every model (and these rows mean nothing to them)
-        stale._raw_delete(stale.db)
-        LineBalanceMonth.objects.bulk_create(rows, batch_size=1000)
+    with connection.cursor() as cursor:
+        cursor.execute(_STORED_SQL.format(table=table), [month_start(first), month_start(last)])  # nosec B608 - the model's table
+        for feeder, month, kwh, plots, estimated, missing in cursor.fetchall():
+            # SQLite gives the date as text, PostgreSQL as a date
+            index = month_index(month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month))
+            sums[feeder, index] = _add(sums.get((feeder, index), PlotsSum()), PlotsSum(kwh, plots, estimated, missing))
     return sums
 
 
@@ -297,8 +255,8 @@ def _add(a: PlotsSum, b: PlotsSum) -> PlotsSum:
 
 def line_balance(*, months: int = 24, until: datetime.date | None = None) -> LineBalance:
     """The last `months` months up to the newest one with main meter readings at both ends (before
-    `until` if given), newest first: three queries whatever the plots and years (nine when the
-    plots' sums are summed again after a write)."""
+    `until` if given), newest first: three queries whatever the plots and years (the settings, the
+    main meters' readings, the plots' stored monthly sums: billing.line_sums keeps them)."""
     settings = _settings()
     meters, values = _main_values(until)
     ends = [index for by_month in values.values() for index in by_month if index - 1 in by_month]
@@ -313,8 +271,6 @@ def line_balance(*, months: int = 24, until: datetime.date | None = None) -> Lin
         if index in by_month and index + 1 in by_month
     }
     plots = _stored_sums(first, last)
-    if plots is None:
-        plots = _refreshed_sums(first, last)
     everything: dict[int, PlotsSum] = defaultdict(PlotsSum)
     for (_, idx), value in plots.items():
         everything[idx] = _add(everything[idx], value)

@@ -230,10 +230,10 @@ FINANCE_MODELS = frozenset(
     | {"billing.expensecategory", "billing.article"}
 )
 # What «Баланс электроэнергии» (billing.LineBalancePage) sums: the main meters and their readings, and
-# the plots' readings, meters and feeders; their writes in bulk (imports, estimates) save the line
-# balance's stamp (billing.linebalanceversion), which bumps too.
+# the plots' readings, meters and feeders; whatever changes the plots' monthly sums (a plot moved to
+# another feeder, an import, estimates) says so with a save signal of billing.linebalancemonth.
 LINE_BALANCE_MODELS = frozenset(
-    {"billing.mainmeter", "billing.mainreading", "billing.reading", "billing.meter", "billing.linebalanceversion"}
+    {"billing.mainmeter", "billing.mainreading", "billing.reading", "billing.meter", "billing.linebalancemonth"}
 )
 
 # What «Общие собрания» (meetings.MeetingsPage) shows: the meetings (publishing and closing save the

@@ -2,7 +2,7 @@ from .bank import BankTransaction, BudgetLine, ExpenseCategory, KnownPayer
 from .debts import DebtSettings, PenaltyRule
 from .imports import ImportBatch, ImportLock
 from .ledger import Article, Charge, FeeRate, Payment
-from .line import LineBalanceMonth, LineBalanceVersion, LineSettings, MainMeter, MainReading
+from .line import LineBalanceMonth, LineSettings, MainMeter, MainReading
 from .pages import FinancePage, LineBalancePage
 from .plots import Meter, Plot, Reading
 from .tariffs import Tariff
@@ -15,7 +15,6 @@ __all__ = [
     "KnownPayer",
     "LineBalanceMonth",
     "LineBalancePage",
-    "LineBalanceVersion",
     "LineSettings",
     "MainMeter",
     "MainReading",

@@ -103,26 +103,10 @@ class LineSettings(BaseGenericSetting):
         return cls.objects.order_by("pk").first() or cls()
 
 
-class LineBalanceVersion(models.Model):
-    """One row: a stamp every write of the plots' readings, meters or feeders renews (the moment of
-    the write, billing.line_balance.readings_changed); the stored monthly sums carry the stamp they
-    were computed at, so a sum computed while a write went on is seen as stale. The row is created
-    by the first write (a new database stays empty for the backup's restore)."""
-
-    version = models.PositiveBigIntegerField("версия", default=0)
-
-    class Meta:
-        verbose_name = "версия показаний"
-        verbose_name_plural = "версии показаний"
-
-    def __str__(self):
-        return str(self.version)
-
-
 class LineBalanceMonth(models.Model):
-    """The plots' sum for a month and feeder (None: plots on no feeder, and the marker of a month
-    computed with nothing in it), as billing.line_balance summed it from the readings: the public
-    page reads these few rows instead of summing the whole history on every view."""
+    """The plots' sum for a month and feeder (None: plots on no feeder): data every write of the
+    plots' readings, meters or feeders keeps in its own transaction (billing.line_sums), so the
+    public page reads these few rows instead of summing the history. No row: a sum of nought."""
 
     feeder_id = models.PositiveIntegerField("фидер", null=True, blank=True)
     month = models.DateField("месяц", db_index=True)
@@ -130,7 +114,6 @@ class LineBalanceMonth(models.Model):
     plots = models.PositiveIntegerField("участков", default=0)
     estimated = models.PositiveIntegerField("из них расчётных", default=0)
     missing = models.PositiveIntegerField("счётчиков без показаний", default=0)
-    version = models.PositiveBigIntegerField("версия", default=0)
 
     class Meta:
         verbose_name = "сумма по участкам за месяц"

@@ -1,12 +1,23 @@
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 
 from billing.validators import validate_cadastral_number
 
 from .imports import batch_field
 
 
-class Plot(models.Model):
+class SavedAtomically:
+    """A save in one transaction with its pre_save and post_save receivers: the line balance's
+    monthly sums change with the row they depend on, or neither does (billing.line_sums). A delete
+    is atomic already (Django's collector)."""
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+
+
+class Plot(SavedAtomically, models.Model):
     """A plot of the partnership's registry. The registry contacts let a member's claim
     confirm itself when they match the member's confirmed email or phone."""
 
@@ -46,7 +57,7 @@ class Plot(models.Model):
         return f"Участок {self.number}"
 
 
-class Meter(models.Model):
+class Meter(SavedAtomically, models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", "Однотарифный"
         TWO_ZONE = "two_zone", "Двухтарифный"
@@ -71,7 +82,7 @@ class Meter(models.Model):
         return self.kind == self.Kind.TWO_ZONE
 
 
-class Reading(models.Model):
+class Reading(SavedAtomically, models.Model):
     """A meter reading, normally on the 1st of the month; two consecutive readings make a period.
     `source` says where it came from: the cabinet, the SMS and the exports mark an estimate and a
     member's own reading as such."""

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
+from billing.line_sums import months_of, resum_months
 from billing.models import Meter, Reading
 from billing.services.locks import import_lock_take
 from billing.signals import ledger_changed
@@ -155,5 +156,6 @@ def estimate_readings(*, start: datetime.date, dry_run: bool = False) -> Estimat
             )
         if create and not dry_run:
             Reading.objects.bulk_create(create, batch_size=500)
+            resum_months(months_of([end]))  # the line balance's two months the estimates touch
             ledger_changed.send(sender=Reading)
     return result

@@ -251,7 +251,7 @@ def test_restore_refuses_an_archive_of_another_engine(tmp_path):
 def test_restore_refuses_a_database_with_data(tmp_path):
     plot = PlotFactory()
     archive = make_archive(tmp_path / "backup.tar.gz", {"database.sqlite3": b"", "database.dump": b""})
-    # the first table with data by name: a plot saved also stamps the line balance (billing_linebalanceversion)
+    # the first table with data by name, a billing_ one
     with pytest.raises(CommandError, match=r"База данных не пуста.*таблица billing_"):
         call_command("restore", str(archive))
     assert list(Plot.objects.values_list("pk", flat=True)) == [plot.pk]

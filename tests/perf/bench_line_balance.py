@@ -1,14 +1,16 @@
 """The line balance for 3,000 plots × 10 years of monthly readings (issue 14, «Speed»).
 
-- the selector's queries are the same for 300 and 3,000 plots: nine when it sums the 24 months
-  again after a write of readings, three when it reads the stored monthly sums;
+- the selector's queries are the same for 300 and 3,000 plots: three (the settings, the main
+  meters' readings, the plots' monthly sums), after writes as before them;
 - the public page «Баланс электроэнергии» without the page cache ≤ 2× a ContentPage likewise, both
   rendered in the same run, taken in turns (the median of ROUNDS requests after a warm-up), logged out.
 
-Honestly stated: the page meets its target by reading the stored monthly sums (LineBalanceMonth),
-which the first view after a write of readings, meters or plots sums again (printed below, about
-0.66 s for this size). Those sums are derived data refreshed on read, i.e. a cache; keeping them as
-data written in the writing transaction is issue 14's open item.
+What is measured, honestly: the page reads the plots' monthly sums (LineBalanceMonth), which are
+data, not a cache: every write of readings, meters or feeders keeps them in its own transaction
+(billing.line_sums), and the page never sums on read. The history here is written in bulk and
+summed once by the recovery rebuild (printed: its time); the cost moves to the writes, so a single
+reading saved (as the admin or an accepted member's reading does) is timed too, and the page is
+measured after it. The readings import's cost is in bench_imports.
 """
 
 import datetime
@@ -21,7 +23,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from billing.line_balance import line_balance, readings_changed
+from billing.line_balance import line_balance
+from billing.line_sums import rebuild
 from billing.models import LineBalancePage, LineSettings, MainMeter, MainReading, Meter, Plot, Reading
 from home.models import ContentPage
 from tests.home.factories import make_home, publish
@@ -60,18 +63,27 @@ def _history(numbers: range) -> None:
         MainReading(main_meter=transformer, taken_on=d, day=int(210 * n * total * 1.08), night=0)
         for n, d in enumerate(DATES)
     )
-    readings_changed()  # written in bulk, as an import does
 
 
 def _queries() -> tuple[int, int]:
-    """Queries of the selector summing the months again (after a write), then reading them stored."""
+    """Queries of the selector before and after a reading is saved (which keeps the sums itself)."""
     counts = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as captured:
             balance = line_balance(months=24)
         assert len(balance.rows) == 24
         counts.append(len(captured))
+        _save_one()
     return counts[0], counts[1]
+
+
+def _save_one() -> float:
+    """Save (the admin's way) the newest reading of the first meter one kWh higher: its ms."""
+    reading = Reading.objects.filter(meter__plot__number=1).order_by("-taken_on").first()
+    reading.day += 1
+    started = time.perf_counter()
+    reading.save()
+    return (time.perf_counter() - started) * 1000
 
 
 def _medians_ms(client, urls: list[str]) -> list[float]:
@@ -91,18 +103,19 @@ def test_line_balance_for_3000_plots_over_10_years(client, settings, targets):
     settings.PAGE_CACHE = settings.CABINET_CACHE = False
     LineSettings.objects.create(supplier_price=Decimal("5.50"))
     _history(range(1, 301))
+    rebuild()
     small = _queries()
     _history(range(301, PLOTS + 1))
+    started = time.perf_counter()
+    rebuild()  # the history was written in bulk: summed once, as the recovery command does
+    rebuild_ms = (time.perf_counter() - started) * 1000
     big = _queries()
     assert Reading.objects.count() == PLOTS * (MONTHS + 1)
 
-    readings_changed()
+    save_ms = statistics.median(_save_one() for _ in range(ROUNDS))
     started = time.perf_counter()
     balance = line_balance(months=24)
-    summing_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    assert line_balance(months=24) == balance
-    stored_ms = (time.perf_counter() - started) * 1000
+    read_ms = (time.perf_counter() - started) * 1000
     newest = balance.rows[0]
     assert newest.plots.plots == PLOTS and newest.main_kwh > newest.plots.kwh
     assert newest.loss_percent is not None and Decimal("6") < newest.loss_percent < Decimal("9")
@@ -119,14 +132,16 @@ def test_line_balance_for_3000_plots_over_10_years(client, settings, targets):
     )
     page = publish(home, LineBalancePage(title="Баланс электроэнергии", slug="balans"))
     assert b"balance-chart" in client.get(page.url).content
+    _save_one()  # the page is measured after a write, which a cache would have to redo
     content_ms, page_ms = _medians_ms(client, [content.url, page.url])
     print(
-        f"\nline balance, {PLOTS} plots × {MONTHS} months: summing 24 months {summing_ms:.1f} ms "
-        f"({big[0]} queries), stored {stored_ms:.1f} ms ({big[1]} queries); "
+        f"\nline balance, {PLOTS} plots × {MONTHS} months: the selector {read_ms:.1f} ms ({big[0]} queries, "
+        f"{big[1]} after a reading saved); a reading saved with its sums {save_ms:.1f} ms (median); "
+        f"rebuild from scratch {rebuild_ms:.0f} ms; "
         f"ContentPage {content_ms:.1f} ms, «Баланс электроэнергии» {page_ms:.1f} ms"
     )
-    assert big == small, (small, big)
-    targets.check("line balance queries summing, 3,000 / 300 plots", big[0] / small[0], 1)
-    targets.check("line balance queries stored, 3,000 / 300 plots", big[1] / small[1], 1)
+    assert big == small == (3, 3), (small, big)
+    targets.check("line balance queries, 3,000 / 300 plots", big[0] / small[0], 1)
+    targets.check("line balance queries after a write, 3,000 / 300 plots", big[1] / small[1], 1)
     targets.check("uncached «Баланс электроэнергии» / ContentPage", page_ms / content_ms, 2)
     targets.assert_met()

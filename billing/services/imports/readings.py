@@ -12,7 +12,7 @@ from itertools import pairwise
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from billing.line_balance import readings_changed
+from billing.line_sums import months_of, resum_months
 from billing.models import ImportBatch, Meter, Plot, Reading
 
 from .base import FileRow, Importer
@@ -207,7 +207,12 @@ class ReadingsImporter(Importer[ReadingRow]):
             [Reading(pk=pk, day=day, night=night) for pk, (day, night) in self.estimates_lowered.items()],
             ["day", "night"],
         )
-        readings_changed()  # bulk writes send no signals: the line balance sums again
+        # bulk writes send no signals: the line balance's months they touched are summed again, in one pass
+        dates = {row.taken_on for row in self.to_create} | {row.taken_on for _, row in self.to_update}
+        if self.estimates_lowered:
+            lowered = Reading.objects.filter(pk__in=list(self.estimates_lowered)).values_list("taken_on", flat=True)
+            dates.update(lowered)
+        resum_months(months_of(dates))
 
 
 def _check_order(timeline: Timeline, errors: list[RowError], lowered: dict[int, tuple[int, int]]) -> None:
