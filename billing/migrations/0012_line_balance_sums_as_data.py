@@ -18,7 +18,7 @@ def rebuild_sums(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0010_line_balance_sums'),
+        ('billing', '0011_plot_cadastral_number'),
     ]
 
     operations = [
