@@ -1,23 +1,24 @@
 """The meetings app's part of «Мои персональные данные» (152-ФЗ): the member's registry entry, their
-ownerships, votes and attendance. Erasure unlinks the account from the registry entry but keeps the
+ownerships, votes, attendance and requests for copies of documents. Erasure unlinks the account from the registry entry but keeps the
 entry, its votes and attendance: the registry (217-ФЗ ст. 15) and the meetings' protocols are records
 the partnership must keep; only the board edits them."""
 
 from typing import Any
 
-from members.meetings.models import Attendance, Person, Vote
+from members.meetings.models import Attendance, DocumentRequest, Person, Vote
 
 
 def export(user) -> dict[str, Any]:
     person = Person.objects.filter(user=user).prefetch_related("ownerships__plot").first()
     if person is None:
-        return {"registry_entry": None, "meeting_votes": [], "meeting_attendance": []}
+        return {"registry_entry": None, "meeting_votes": [], "meeting_attendance": [], "document_requests": []}
     votes = (
         Vote.objects.filter(person=person)
         .select_related("meeting", "item")
         .order_by("meeting__date", "item__sort_order")
     )
     attendance = Attendance.objects.filter(person=person).select_related("meeting").order_by("meeting__date")
+    requests = DocumentRequest.objects.filter(person=person).prefetch_related("files").order_by("received_at")
     return {
         "registry_entry": {
             "full_name": person.full_name,
@@ -52,6 +53,20 @@ def export(user) -> dict[str, Any]:
         "meeting_attendance": [
             {"meeting": str(a.meeting), "registered_at": a.registered_at, "representative": a.representative}
             for a in attendance
+        ],
+        "document_requests": [
+            {
+                "documents": r.documents,
+                "which": r.which,
+                "comment": r.comment,
+                "received_at": r.received_at,
+                "status": r.status,
+                "fee": r.fee,
+                "answer": r.answer,
+                "answered_at": r.answered_at,
+                "files": [f.title for f in r.files.all()],
+            }
+            for r in requests
         ],
     }
 

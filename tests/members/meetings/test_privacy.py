@@ -7,7 +7,7 @@ import json
 import pytest
 
 from members.meetings import voting
-from members.meetings.models import Ownership, Person, Vote
+from members.meetings.models import DocumentRequest, Ownership, Person, Vote
 from members.models import DebtReminder, ReadingSubmission, ReminderRound
 from members.services.privacy import member_data_erase, member_data_export
 from tests.factories import MeterFactory, PlotFactory, UserFactory
@@ -37,8 +37,10 @@ def test_the_export_holds_the_members_registry_entry_votes_attendance_readings_a
     )
     reminders = ReminderRound.objects.create(key="k", on="2026-11-01", threshold="100.00", sms_text="Долг")
     DebtReminder.objects.create(round=reminders, plot=plot, user=user, channel="sms", amount="4121.45")
+    DocumentRequest.objects.create(person=me, requested_by=user, documents=["charter"], which="устав 2019 г.")
+    DocumentRequest.objects.create(person=other, requested_by=other_user, documents=["protocols"], which="ЧУЖОЙ")
 
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         data = member_data_export(user=user)
 
     entry = data["registry_entry"]
@@ -52,15 +54,21 @@ def test_the_export_holds_the_members_registry_entry_votes_attendance_readings_a
         ("воздержался", "бумажный бюллетень", "за")
     ]
     assert len(data["meeting_attendance"]) == 1
+    assert [(r["documents"], r["which"]) for r in data["document_requests"]] == [(["charter"], "устав 2019 г.")]
     assert [(r["meter"], r["day"]) for r in data["reading_submissions"]] == [("SN-269", 9100)]
     assert [(r["plot"], str(r["amount"])) for r in data["debt_reminders"]] == [(269, "4121.45")]
     dumped = json.dumps(data, default=str, ensure_ascii=False)
-    assert "Петров" not in dumped and "89995554433" not in dumped and "SN-270" not in dumped
+    assert "Петров" not in dumped and "89995554433" not in dumped and "SN-270" not in dumped and "ЧУЖОЙ" not in dumped
 
 
 def test_a_member_without_a_registry_entry_exports_empty_meeting_sections():
     data = member_data_export(user=UserFactory())
-    assert (data["registry_entry"], data["meeting_votes"], data["meeting_attendance"]) == (None, [], [])
+    assert (data["registry_entry"], data["meeting_votes"], data["meeting_attendance"], data["document_requests"]) == (
+        None,
+        [],
+        [],
+        [],
+    )
 
 
 def test_erasure_unlinks_the_registry_entry_and_keeps_it_and_the_votes():
