@@ -1,7 +1,7 @@
 """The meetings app's part of «Мои персональные данные» (152-ФЗ): the member's registry entry, their
-ownerships, votes, attendance and requests for copies of documents. Erasure unlinks the account from the registry entry but keeps the
-entry, its votes and attendance: the registry (217-ФЗ ст. 15) and the meetings' protocols are records
-the partnership must keep; only the board edits them."""
+ownerships, votes, attendance and requests for copies of documents. Erasure unlinks the account from the
+registry entry but keeps the entry, its votes and attendance: the registry (217-ФЗ ст. 15) and the
+meetings' protocols are records the partnership must keep; only the board edits them."""
 
 from typing import Any
 
