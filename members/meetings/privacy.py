@@ -18,7 +18,6 @@ def export(user) -> dict[str, Any]:
         .order_by("meeting__date", "item__sort_order")
     )
     attendance = Attendance.objects.filter(person=person).select_related("meeting").order_by("meeting__date")
-    requests = DocumentRequest.objects.filter(person=person).prefetch_related("files").order_by("received_at")
     return {
         "registry_entry": {
             "full_name": person.full_name,
@@ -54,21 +53,26 @@ def export(user) -> dict[str, Any]:
             {"meeting": str(a.meeting), "registered_at": a.registered_at, "representative": a.representative}
             for a in attendance
         ],
-        "document_requests": [
-            {
-                "documents": r.documents,
-                "which": r.which,
-                "comment": r.comment,
-                "received_at": r.received_at,
-                "status": r.status,
-                "fee": r.fee,
-                "answer": r.answer,
-                "answered_at": r.answered_at,
-                "files": [f.title for f in r.files.all()],
-            }
-            for r in requests
-        ],
+        "document_requests": _document_requests(person),
     }
+
+
+def _document_requests(person: Person) -> list[dict[str, Any]]:
+    requests = DocumentRequest.objects.filter(person=person).prefetch_related("files").order_by("received_at")
+    return [
+        {
+            "documents": r.documents,
+            "which": r.which,
+            "comment": r.comment,
+            "received_at": r.received_at,
+            "status": r.status,
+            "fee": r.fee,
+            "answer": r.answer,
+            "answered_at": r.answered_at,
+            "files": [f.title for f in r.files.all()],
+        }
+        for r in requests
+    ]
 
 
 def erase(user) -> None:
