@@ -10,10 +10,7 @@ taken in turns.
 """
 
 import datetime
-import statistics
-import time
 from decimal import Decimal
-from http import HTTPStatus
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -25,6 +22,7 @@ from tests.factories import TariffFactory
 from tests.home.factories import make_home, publish
 from tests.members.cabinet_data import confirm
 from tests.perf.load.server import BASELINE_PATH
+from tests.perf.pages import medians_ms
 
 pytestmark = pytest.mark.django_db
 
@@ -54,20 +52,6 @@ def _history(user, plots: int = PLOTS, months: int = MONTHS) -> None:
     confirm(user, *plots)
 
 
-def _medians_ms(client, urls: list[str]) -> list[float]:
-    """Requests taken in turns, so a busy moment of the machine hits every page alike."""
-    for url in urls * 3:
-        assert client.get(url).status_code == HTTPStatus.OK, url
-    times: list[list[float]] = [[] for _ in urls]
-    for _ in range(ROUNDS):
-        for index, url in enumerate(urls):
-            started = time.perf_counter()
-            response = client.get(url)
-            times[index].append(time.perf_counter() - started)
-            assert response.status_code == HTTPStatus.OK
-    return [statistics.median(t) * 1000 for t in times]
-
-
 def _member_and_page(plots: int, months: int):
     home = make_home()
     page = publish(
@@ -95,7 +79,7 @@ def test_uncached_pages_against_the_floor(client, settings, targets, plots, mont
     # the content page is measured logged in too: the same header, menu and card, and a real render
     client.force_login(member)
     urls = [BASELINE_PATH, page.url, "/cabinet/payments/", "/cabinet/electricity/"]
-    floor, content, payments, electricity = _medians_ms(client, urls)
+    floor, content, payments, electricity = medians_ms(client, urls, ROUNDS)
     size = f"{plots} plot(s) × {months} months"
     print(
         f"\nuncached, {size}: floor {floor:.1f} ms, ContentPage {content:.1f} ms, "
@@ -114,7 +98,9 @@ def test_cache_hits_within_twice_a_content_page(client, settings, targets):
     settings.CABINET_CACHE = True
     member, page = _member_and_page(PLOTS, MONTHS)
     client.force_login(member)
-    floor, payments, electricity = _medians_ms(client, [page.url, "/cabinet/payments/", "/cabinet/electricity/"])
+    floor, payments, electricity = medians_ms(
+        client, [page.url, "/cabinet/payments/", "/cabinet/electricity/"], ROUNDS
+    )
     html = client.get("/cabinet/electricity/").content
     rows = html.count(b'class="plot-line"')
     print(

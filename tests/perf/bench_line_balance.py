@@ -17,7 +17,6 @@ import datetime
 import statistics
 import time
 from decimal import Decimal
-from http import HTTPStatus
 
 import pytest
 from django.db import connection
@@ -28,6 +27,7 @@ from billing.line_sums import rebuild
 from billing.models import LineBalancePage, LineSettings, MainMeter, MainReading, Meter, Plot, Reading
 from home.models import ContentPage
 from tests.home.factories import make_home, publish
+from tests.perf.pages import medians_ms
 
 pytestmark = pytest.mark.django_db
 
@@ -86,19 +86,6 @@ def _save_one() -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _medians_ms(client, urls: list[str]) -> list[float]:
-    for url in urls * 3:
-        assert client.get(url).status_code == HTTPStatus.OK, url
-    times: list[list[float]] = [[] for _ in urls]
-    for _ in range(ROUNDS):
-        for index, url in enumerate(urls):
-            started = time.perf_counter()
-            response = client.get(url)
-            times[index].append(time.perf_counter() - started)
-            assert response.status_code == HTTPStatus.OK
-    return [statistics.median(t) * 1000 for t in times]
-
-
 def test_line_balance_for_3000_plots_over_10_years(client, settings, targets):
     settings.PAGE_CACHE = settings.CABINET_CACHE = False
     LineSettings.objects.create(supplier_price=Decimal("5.50"))
@@ -133,7 +120,7 @@ def test_line_balance_for_3000_plots_over_10_years(client, settings, targets):
     page = publish(home, LineBalancePage(title="Баланс электроэнергии", slug="balans"))
     assert b"balance-chart" in client.get(page.url).content
     _save_one()  # the page is measured after a write, which a cache would have to redo
-    content_ms, page_ms = _medians_ms(client, [content.url, page.url])
+    content_ms, page_ms = medians_ms(client, [content.url, page.url], ROUNDS)
     print(
         f"\nline balance, {PLOTS} plots × {MONTHS} months: the selector {read_ms:.1f} ms ({big[0]} queries, "
         f"{big[1]} after a reading saved); a reading saved with its sums {save_ms:.1f} ms (median); "

@@ -15,7 +15,6 @@ votes) is timed and printed, not targeted: it runs once per meeting.
 """
 
 import datetime
-import statistics
 import time
 from http import HTTPStatus
 
@@ -29,6 +28,7 @@ from members.meetings.models import AgendaItem, Meeting, MeetingsPage, Person, V
 from tests.home.factories import make_home, publish
 from tests.members.meetings.results_data import after, closed_golden
 from tests.members.meetings.world import published
+from tests.perf.pages import medians_ms
 
 pytestmark = pytest.mark.django_db
 
@@ -80,19 +80,6 @@ def _queries(client, url: str) -> int:
     return len(captured)
 
 
-def _medians_ms(client, urls: list[str]) -> list[float]:
-    for url in urls * 3:
-        assert client.get(url).status_code == HTTPStatus.OK, url
-    times: list[list[float]] = [[] for _ in urls]
-    for _ in range(ROUNDS):
-        for index, url in enumerate(urls):
-            started = time.perf_counter()
-            response = client.get(url)
-            times[index].append(time.perf_counter() - started)
-            assert response.status_code == HTTPStatus.OK
-    return [statistics.median(t) * 1000 for t in times]
-
-
 def test_results_of_a_meeting_of_3000_members_and_30_items(client, settings, targets):
     settings.PAGE_CACHE = settings.CABINET_CACHE = False
     home = make_home()
@@ -125,7 +112,7 @@ def test_results_of_a_meeting_of_3000_members_and_30_items(client, settings, tar
     client.get(small_url)  # warm: Wagtail's site root paths
     page_queries = (_queries(client, small_url), _queries(client, big_url))
     assert f"Вопрос {ITEMS}" in client.get(big_url).content.decode()
-    content_ms, page_ms = _medians_ms(client, [content.url, big_url])
+    content_ms, page_ms = medians_ms(client, [content.url, big_url], ROUNDS)
     print(
         f"\nmeeting results, {MEMBERS} members × {ITEMS} items: close (count and write) {close_ms:.1f} ms; "
         f"count_votes {count_queries} queries, results page {page_queries} queries; "
