@@ -13,6 +13,7 @@ from billing.modeladmins import PermittedHistoryView
 from members.meetings import law
 from members.meetings.meeting_forms import MeetingAdminForm
 from members.meetings.models import Meeting, MeetingRules
+from members.meetings.protocol import can_view_protocol
 
 PUBLISH_PERMISSION = "meetings.publish_meeting"
 BALLOTS_PERMISSION = "meetings.enter_ballots"
@@ -41,6 +42,8 @@ def meeting_links(user, meeting: Meeting) -> list[tuple[str, str]]:
         links.append(("Подвести итоги", reverse("meetings_meeting_close", args=[meeting.pk])))
     if meeting.is_closed and user.has_perm("meetings.view_meeting"):
         links.append(("Итоги", reverse("meetings_meeting_results", args=[meeting.pk])))
+    if meeting.is_closed and can_view_protocol(user):
+        links.append(("Протокол (PDF)", reverse("meetings_protocol", args=[meeting.pk])))
     if meeting.status != Meeting.Status.DRAFT and user.has_perm(NOTICES_PERMISSION):
         links.append(("Уведомления", reverse("meetings_meeting_notices", args=[meeting.pk])))
     return links

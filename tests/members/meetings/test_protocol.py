@@ -124,3 +124,13 @@ def test_the_public_protocol_is_the_secretarys(client, site_pages, secretary):
     assert public.status_code == HTTPStatus.OK and public["Content-Type"] == "application/pdf"
     assert "no-store" not in public.get("Cache-Control", "")  # no names in it: it may be cached like its page
     assert pdf_text(public.content) == pdf_text(secretary.get(admin_url(closed.pk)).content)
+
+
+def test_the_secretarys_results_page_links_the_protocol(site_pages):
+    closed = closed_golden()
+    secretary = staff("sekretar-2", groups=("Секретарь правления",))
+    results = secretary.get(f"/admin/meetings/meeting/{closed.pk}/results/").content.decode()
+    assert f'href="{admin_url(closed.pk)}">Протокол (PDF)</a>' in results
+    draft = meeting()
+    listing = secretary.get("/admin/meetings/meeting/").content.decode()
+    assert admin_url(closed.pk) in listing and admin_url(draft.pk) not in listing
