@@ -44,7 +44,7 @@ class PublicMeeting:
         return [ResultRow.of(counted) for counted in self.tally.items] if self.tally is not None else []
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ResultRow:
     """An item's result for the page and the protocol, as text: read once here, not looked up and localised
     field by field in the template (30 items made that the page's main cost)."""

@@ -5,9 +5,10 @@
 - without the page cache it takes ≤ 2× a ContentPage, both rendered in the same run, taken in turns
   (the median of ROUNDS requests after a warm-up), logged out.
 
-Measured on 2 busy shared cores: 1.6–1.9× on SQLite, 1.4× on PostgreSQL. The 30 result cards are made
-by one format_html_join (members.meetings.templatetags.meeting_tags): through the template engine they
-cost 2.6×.
+Measured after the merge, on 2 shared cores with other work running: 1.5–1.6× on SQLite (ContentPage
+2.2 ms, the results page 3.4 ms). The 30 result cards are one string format each
+(members.meetings.templatetags.meeting_tags): through the template engine they cost 2.6×, through
+format_html_join 3.3× (its lazy-string wrapper escaped every number again).
 
 The page reads the numbers written at the close (Meeting.members_*, AgendaItem.votes_*): the protocol's
 record, which cannot change after the close — data, not a cache. The close itself (the count of 90,000
