@@ -40,4 +40,4 @@ def result_cards(rows: list[ResultRow]) -> str:
         )
         for row in rows
     )
-    return mark_safe(cards)  # nosec B308 B703 - the typed texts escaped above, the rest digits and fixed words
+    return mark_safe(cards)  # noqa: S308  # nosec B308 B703 - typed texts escaped above, the rest digits
