@@ -108,8 +108,6 @@ def test_a_second_run_and_a_second_fill_send_nothing_twice(registry, fake_smsru)
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_notice_once(registry, fake_smsru):
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers; the claim's UPDATE is the same on both databases")
     m = published(items=(BUDGET,))
     notices.notices_fill(meeting_id=m.pk, base_url="http://snt.ru/", partnership="СНТ", signature="СНТ")
     fake_smsru.latency = 0.3
