@@ -38,42 +38,40 @@ EVERY_ROW = 10**9  # the page size that makes one page of every row
 
 RANKED_SQL = """
 WITH paid AS (
-    SELECT plot_id, article_id, SUM(amount) AS paid
+    SELECT plot_id, article_id, SUM({amount}) AS paid
     FROM {payment} WHERE paid_on <= %s GROUP BY plot_id, article_id
 ), charged AS (
-    SELECT plot_id, article_id, SUM(amount) AS net,
-        SUM(CASE WHEN amount < 0 THEN amount ELSE 0 END) AS credit,
+    SELECT plot_id, article_id, SUM({amount}) AS net,
+        SUM(CASE WHEN amount < 0 THEN {amount} ELSE 0 END) AS credit,
         SUM(CASE WHEN amount > 0 THEN 1 ELSE 0 END) AS positive,
         MIN(CASE WHEN amount > 0 THEN accrued_on END) AS first_positive
     FROM {charge} WHERE {late} GROUP BY plot_id, article_id
 ), accounts AS (
     SELECT c.plot_id, c.article_id, c.positive, c.first_positive, COALESCE(p.paid, 0) AS paid,
-        CAST(ROUND(({greatest}(c.net - c.credit - COALESCE(p.paid, 0), 0) + c.credit) * 100) AS BIGINT) AS kop
+        {kop} AS kop
     FROM charged c LEFT JOIN paid p ON p.plot_id = c.plot_id AND p.article_id = c.article_id
 ), spread AS (
-    SELECT plot_id, article_id,
-        MIN(CASE WHEN ROUND(run * 100) > ROUND(paid * 100) THEN accrued_on END) AS first_unpaid
+    SELECT plot_id, article_id, MIN(CASE WHEN {run_kop} > {paid_kop} THEN accrued_on END) AS first_unpaid
     FROM (
         SELECT c.plot_id, c.article_id, c.accrued_on, a.paid,
-            SUM(c.amount) OVER (PARTITION BY c.plot_id, c.article_id ORDER BY c.accrued_on) AS run
+            SUM({c_amount}) OVER (PARTITION BY c.plot_id, c.article_id ORDER BY c.accrued_on) AS run
         FROM accounts a JOIN {charge} c ON c.plot_id = a.plot_id AND c.article_id = a.article_id
         WHERE a.positive > 1 AND a.paid > 0 AND a.kop > 0 AND c.amount > 0 AND ({late_c})
     ) r
     GROUP BY plot_id, article_id
-), late AS (
-    SELECT a.plot_id, a.article_id, a.kop, COALESCE(s.first_unpaid, a.first_positive) AS first_unpaid
-    FROM accounts a LEFT JOIN spread s ON s.plot_id = a.plot_id AND s.article_id = a.article_id
-    WHERE a.kop > 0 AND a.kop >= %s
 ), shown AS (
-    SELECT plot_id, article_id, kop, first_unpaid FROM late WHERE {old_enough}{electricity}
+    SELECT plot_id, article_id, kop, first_unpaid FROM (
+        SELECT a.plot_id, a.article_id, a.kop, COALESCE(s.first_unpaid, a.first_positive) AS first_unpaid
+        FROM accounts a LEFT JOIN spread s ON s.plot_id = a.plot_id AND s.article_id = a.article_id
+        WHERE a.kop > 0 AND a.kop >= %s
+    ) late
+    WHERE {old_enough}{electricity}
 ), plots AS (
-    SELECT s.plot_id, MIN(pl.number) AS number, MIN(pl.owner_name) AS owner, COUNT(*) AS n, SUM(s.kop) AS total
-    FROM shown s JOIN {plot} pl ON pl.id = s.plot_id
-    GROUP BY s.plot_id
+    SELECT plot_id, COUNT(*) AS n, SUM(kop) AS total FROM shown GROUP BY plot_id
 ), ranked AS (
-    SELECT plot_id, number, owner, n, total,
-        CAST(SUM(n) OVER (ORDER BY {plot_order} ROWS UNBOUNDED PRECEDING) AS BIGINT) - n AS first_row
-    FROM plots
+    SELECT p.plot_id, pl.number, pl.owner_name AS owner, p.total,
+        CAST(SUM(p.n) OVER (ORDER BY {plot_order} ROWS UNBOUNDED PRECEDING) AS BIGINT) - p.n AS first_row, p.n
+    FROM plots p JOIN {plot} pl ON pl.id = p.plot_id
 ), summary AS (
     SELECT COUNT(*) AS plots, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS lines, COALESCE(SUM(total), 0) AS total
     FROM plots
@@ -81,16 +79,15 @@ WITH paid AS (
     SELECT (CASE WHEN %s BETWEEN 1 AND pages THEN %s ELSE pages END - 1) * %s AS start
     FROM (SELECT CASE WHEN lines > 0 THEN (lines + %s - 1) / %s ELSE 1 END AS pages FROM summary) counted
 ), met AS (
-    SELECT r.* FROM ranked r, page g WHERE r.first_row < g.start + %s AND r.first_row + r.n > g.start
+    SELECT r.plot_id, r.number, r.owner, r.total, r.first_row
+    FROM ranked r, page g WHERE r.first_row < g.start + %s AND r.first_row + r.n > g.start
 )
-SELECT m.summary_plots, m.lines, m.summary_total, m.start,
-    m.plot_id, m.number, m.owner, m.first_row, m.total, s.article_id, s.kop, s.first_unpaid
-FROM (
-    SELECT u.plots AS summary_plots, u.lines, u.total AS summary_total, g.start,
-        r.plot_id, r.number, r.owner, r.first_row, r.total
-    FROM summary u CROSS JOIN page g LEFT JOIN met r ON 1 = 1
-) m LEFT JOIN shown s ON s.plot_id = m.plot_id
-ORDER BY m.first_row
+SELECT 0, u.plots, u.lines, CAST(u.total AS BIGINT), g.start, CAST(NULL AS TEXT), CAST(NULL AS DATE)
+FROM summary u, page g
+UNION ALL
+SELECT 1, plot_id, number, CAST(total AS BIGINT), first_row, owner, CAST(NULL AS DATE) FROM met
+UNION ALL
+SELECT 2, plot_id, article_id, kop, NULL, NULL, first_unpaid FROM shown WHERE plot_id IN (SELECT plot_id FROM met)
 """
 
 ELECTRICITY_ROWS = {  # (plot_id, kop) pairs as a JSON array: a row of NULL article
@@ -101,7 +98,17 @@ ELECTRICITY_ROWS = {  # (plot_id, kop) pairs as a JSON array: a row of NULL arti
     UNION ALL SELECT CAST(e ->> 0 AS BIGINT), CAST(NULL AS BIGINT), CAST(e ->> 1 AS BIGINT), CAST(NULL AS DATE)
     FROM json_array_elements(CAST(%s AS JSON)) AS e""",
 }
-PLOT_ORDER = {"amount": "total DESC, number", "number": "number"}
+PLOT_ORDER = {"amount": "p.total DESC, pl.number", "number": "pl.number"}
+# PostgreSQL sums exact kopecks as integers; SQLite sums the stored amounts (a kopeck amount is a
+# float there) and rounds the sums to kopecks
+MONEY = {
+    "postgresql": {"amount": "CAST(amount * 100 AS BIGINT)", "c_amount": "CAST(c.amount * 100 AS BIGINT)"},
+    "sqlite": {"amount": "amount", "c_amount": "c.amount"},
+}
+
+
+def _kopecks(sums: str, vendor: str) -> str:
+    return f"CAST({sums} AS BIGINT)" if vendor == "postgresql" else f"CAST(ROUND(({sums}) * 100) AS BIGINT)"
 
 
 class Line(NamedTuple):
@@ -171,11 +178,15 @@ def ranked(
     late_c_sql, late_c_params = _by_article(late, "c.article_id", "c.accrued_on", "<")
     old_sql, old_params = _by_article(old, "article_id", "first_unpaid", "<=") if min_days > 1 else ("1 = 1", [])
     vendor = connection.vendor
+    greatest = "GREATEST" if vendor == "postgresql" else "MAX"
     sql = RANKED_SQL.format(
         payment=connection.ops.quote_name(Payment._meta.db_table),
         charge=connection.ops.quote_name(Charge._meta.db_table),
         plot=connection.ops.quote_name(Plot._meta.db_table),
-        greatest="GREATEST" if vendor == "postgresql" else "MAX",
+        kop=_kopecks(f"{greatest}(c.net - c.credit - COALESCE(p.paid, 0), 0) + c.credit", vendor),
+        run_kop=_kopecks("run", vendor),
+        paid_kop=_kopecks("paid", vendor),
+        **MONEY[vendor],
         late=late_sql,
         late_c=late_c_sql,
         old_enough=old_sql,
@@ -189,10 +200,12 @@ def ranked(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    plots, lines, total, start = rows[0][:4]
-    found = [
-        Line(plot_id, number, owner, int(first_row), int(plot_kop), article_id, int(kop), first_unpaid)
-        for *_, plot_id, number, owner, first_row, plot_kop, article_id, kop, first_unpaid in rows
-        if plot_id is not None
-    ]
+    _, plots, lines, total, start, _, _ = rows[0]  # the summary, the page's plots, their rows
+    met = {row[1]: row for row in rows if row[0] == 1}
+    found = []
+    for kind, plot_id, article_id, kop, _, _, first_unpaid in rows:
+        if kind == 2:
+            number, plot_kop, first_row, owner = met[plot_id][2:6]
+            found.append(Line(plot_id, number, owner, int(first_row), int(plot_kop), article_id, kop, first_unpaid))
+    found.sort(key=lambda line: line.first_row)
     return Ranked(int(plots), int(lines), int(total), int(start), found)
