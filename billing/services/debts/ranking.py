@@ -146,6 +146,39 @@ def _by_article(cutoffs: dict[int, datetime.date], article: str, day: str, compa
     return " OR ".join(clauses) or "1 = 0", params
 
 
+def _cutoffs(
+    chosen: list[ArticleInfo], policy: DuePolicy, on: datetime.date, min_days: int
+) -> tuple[dict[int, datetime.date], dict[int, datetime.date]]:
+    """By article: the charges overdue on `on` are those accrued before the first day; the rows of
+    at least `min_days` days (when more than one) those whose oldest unpaid charge was accrued on
+    or before the second (due on or before `on` − `min_days`)."""
+    late, old = {}, {}
+    for info in chosen:
+        terms = {"kind": info.kind, "year": info.year, "due_on": info.due_on}
+        cutoff = policy.late_if_accrued_before(**terms, on=on)
+        if cutoff is None:
+            continue
+        late[info.pk] = cutoff
+        if min_days > 1:
+            old_by = policy.accrued_by(**terms, due_by=on - datetime.timedelta(days=min_days))
+            if old_by is not None:
+                old[info.pk] = old_by
+    return late, old
+
+
+def _read(rows: list[tuple]) -> Ranked:
+    """The summary row first, then the page's plots (kind 1) and their rows (kind 2)."""
+    _, plots, lines, total, start, _, _ = rows[0]
+    met = {row[1]: row for row in rows if row[0] == 1}
+    found = []
+    for kind, plot_id, article_id, kop, _, _, first_unpaid in rows:
+        if kind == 2:
+            number, plot_kop, first_row, owner = met[plot_id][2:6]
+            found.append(Line(plot_id, number, owner, int(first_row), int(plot_kop), article_id, kop, first_unpaid))
+    found.sort(key=lambda line: line.first_row)
+    return Ranked(int(plots), int(lines), int(total), int(start), found)
+
+
 def ranked(
     *,
     on: datetime.date,
@@ -163,17 +196,7 @@ def ranked(
     articles' rows overdue on `on` (those of `article_ids` if given) of at least `min_kop` and
     `min_days`, with the electricity rows given as (plot_id, kopecks). One query."""
     chosen = [info for pk, info in articles.items() if article_ids is None or pk in article_ids]
-    late = {}
-    for info in chosen:
-        cutoff = policy.late_if_accrued_before(kind=info.kind, year=info.year, due_on=info.due_on, on=on)
-        if cutoff is not None:
-            late[info.pk] = cutoff
-    old = {}  # days >= min_days: the oldest unpaid charge due on or before `on` - min_days
-    for info in chosen if min_days > 1 else ():
-        due_by = on - datetime.timedelta(days=min_days)
-        cutoff = policy.accrued_by(kind=info.kind, year=info.year, due_on=info.due_on, due_by=due_by)
-        if cutoff is not None and info.pk in late:
-            old[info.pk] = cutoff
+    late, old = _cutoffs(chosen, policy, on, min_days)
     late_sql, late_params = _by_article(late, "article_id", "accrued_on", "<")
     late_c_sql, late_c_params = _by_article(late, "c.article_id", "c.accrued_on", "<")
     old_sql, old_params = _by_article(old, "article_id", "first_unpaid", "<=") if min_days > 1 else ("1 = 1", [])
@@ -200,12 +223,4 @@ def ranked(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    _, plots, lines, total, start, _, _ = rows[0]  # the summary, the page's plots, their rows
-    met = {row[1]: row for row in rows if row[0] == 1}
-    found = []
-    for kind, plot_id, article_id, kop, _, _, first_unpaid in rows:
-        if kind == 2:
-            number, plot_kop, first_row, owner = met[plot_id][2:6]
-            found.append(Line(plot_id, number, owner, int(first_row), int(plot_kop), article_id, kop, first_unpaid))
-    found.sort(key=lambda line: line.first_row)
-    return Ranked(int(plots), int(lines), int(total), int(start), found)
+    return _read(rows)
