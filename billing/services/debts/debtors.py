@@ -163,13 +163,18 @@ def _page_rows(
     names = {pk: info.name for pk, info in articles.items()} | {ELECTRICITY: ELECTRICITY_NAME}
     places = {pk: (info.sort_order, info.name, pk) for pk, info in articles.items()} | {ELECTRICITY: (-1, "", 0)}
     by_plot: dict[int, list[DebtorRow]] = {}
+    dates: dict[tuple, datetime.date] = {}  # a few articles × dates among thirty thousand rows (the XLSX)
     for line in found.lines_of_page_plots:
         if line.article_id is None:
             account, since = ELECTRICITY, power[line.plot_id].since
         else:
-            account, info = line.article_id, articles[line.article_id]
-            fields = {"kind": info.kind, "year": info.year, "due_on": info.due_on}
-            since = policy.for_charge(**fields, accrued_on=_day(line.first_unpaid)) + ONE_DAY
+            account = line.article_id
+            since = dates.get((account, line.first_unpaid))
+            if since is None:
+                info = articles[account]
+                fields = {"kind": info.kind, "year": info.year, "due_on": info.due_on}
+                since = policy.for_charge(**fields, accrued_on=_day(line.first_unpaid)) + ONE_DAY
+                dates[account, line.first_unpaid] = since
         row = DebtorRow(
             line.plot_id, line.number, line.owner, account, names[account], Decimal(line.kop).scaleb(-2), since,
             (on - since).days + 1, Decimal(line.plot_kop).scaleb(-2), False,

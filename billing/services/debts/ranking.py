@@ -42,21 +42,24 @@ WITH paid AS (
     FROM {payment} WHERE paid_on <= %s GROUP BY plot_id, article_id
 ), charged AS (
     SELECT plot_id, article_id, SUM({amount}) AS net,
-        SUM(CASE WHEN amount < 0 THEN {amount} ELSE 0 END) AS credit,
-        SUM(CASE WHEN amount > 0 THEN 1 ELSE 0 END) AS positive,
-        MIN(CASE WHEN amount > 0 THEN accrued_on END) AS first_positive
+        MIN(CASE WHEN amount > 0 THEN accrued_on END) AS first_positive,
+        MAX(CASE WHEN amount > 0 THEN accrued_on END) AS last_positive
     FROM {charge} WHERE {late} GROUP BY plot_id, article_id
+), credits AS (
+    SELECT plot_id, article_id, SUM({amount}) AS credit
+    FROM {charge} WHERE amount < 0 AND ({late}) GROUP BY plot_id, article_id
 ), accounts AS (
-    SELECT c.plot_id, c.article_id, c.positive, c.first_positive, COALESCE(p.paid, 0) AS paid,
-        {kop} AS kop
-    FROM charged c LEFT JOIN paid p ON p.plot_id = c.plot_id AND p.article_id = c.article_id
+    SELECT c.plot_id, c.article_id, c.first_positive, c.last_positive, COALESCE(p.paid, 0) AS paid, {kop} AS kop
+    FROM charged c
+    LEFT JOIN paid p ON p.plot_id = c.plot_id AND p.article_id = c.article_id
+    LEFT JOIN credits n ON n.plot_id = c.plot_id AND n.article_id = c.article_id
 ), spread AS (
     SELECT plot_id, article_id, MIN(CASE WHEN {run_kop} > {paid_kop} THEN accrued_on END) AS first_unpaid
     FROM (
         SELECT c.plot_id, c.article_id, c.accrued_on, a.paid,
             SUM({c_amount}) OVER (PARTITION BY c.plot_id, c.article_id ORDER BY c.accrued_on) AS run
         FROM accounts a JOIN {charge} c ON c.plot_id = a.plot_id AND c.article_id = a.article_id
-        WHERE a.positive > 1 AND a.paid > 0 AND a.kop > 0 AND c.amount > 0 AND ({late_c})
+        WHERE a.first_positive < a.last_positive AND a.paid > 0 AND a.kop > 0 AND c.amount > 0 AND ({late_c})
     ) r
     GROUP BY plot_id, article_id
 ), shown AS (
@@ -202,11 +205,12 @@ def ranked(
     old_sql, old_params = _by_article(old, "article_id", "first_unpaid", "<=") if min_days > 1 else ("1 = 1", [])
     vendor = connection.vendor
     greatest = "GREATEST" if vendor == "postgresql" else "MAX"
+    credit = "COALESCE(n.credit, 0)"  # D−: the negative charges (corrections), rare
     sql = RANKED_SQL.format(
         payment=connection.ops.quote_name(Payment._meta.db_table),
         charge=connection.ops.quote_name(Charge._meta.db_table),
         plot=connection.ops.quote_name(Plot._meta.db_table),
-        kop=_kopecks(f"{greatest}(c.net - c.credit - COALESCE(p.paid, 0), 0) + c.credit", vendor),
+        kop=_kopecks(f"{greatest}(c.net - {credit} - COALESCE(p.paid, 0), 0) + {credit}", vendor),
         run_kop=_kopecks("run", vendor),
         paid_kop=_kopecks("paid", vendor),
         **MONEY[vendor],
@@ -217,7 +221,7 @@ def ranked(
         plot_order=PLOT_ORDER[order],
     )
     page = min(max(page, -1), EVERY_ROW)  # beyond an integer column's range: past the end all the same
-    params = [on, *late_params, *late_c_params, min_kop, *old_params]
+    params = [on, *late_params, *late_params, *late_c_params, min_kop, *old_params]
     params += [json.dumps(electricity)] if electricity else []
     params += [page, page, size, size, size, size]
     with connection.cursor() as cursor:
