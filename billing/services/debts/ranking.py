@@ -40,32 +40,29 @@ WITH paid AS (
     SELECT plot_id, article_id, SUM({amount}) AS paid
     FROM {payment} WHERE paid_on <= %s GROUP BY plot_id, article_id
 ), charged AS (
-    SELECT plot_id, article_id, SUM({amount}) AS net,
-        MIN(CASE WHEN amount > 0 THEN accrued_on END) AS first_positive,
-        MAX(CASE WHEN amount > 0 THEN accrued_on END) AS last_positive
+    SELECT plot_id, article_id, SUM({amount}) AS net, SUM(CASE WHEN amount < 0 THEN {amount} ELSE 0 END) AS credit,
+        MIN(CASE WHEN amount > 0 THEN accrued_on END) AS first_positive, COUNT(*) AS charges
     FROM {charge} WHERE {late} GROUP BY plot_id, article_id
-), credits AS (
-    SELECT plot_id, article_id, SUM({amount}) AS credit
-    FROM {charge} WHERE amount < 0 AND ({late}) GROUP BY plot_id, article_id
 ), accounts AS (
-    SELECT c.plot_id, c.article_id, c.first_positive, c.last_positive, COALESCE(p.paid, 0) AS paid, {kop} AS kop
+    SELECT c.plot_id, c.article_id, c.first_positive, c.charges, COALESCE(p.paid, 0) AS paid, {kop} AS kop
     FROM charged c
     LEFT JOIN paid p ON p.plot_id = c.plot_id AND p.article_id = c.article_id
-    LEFT JOIN credits n ON n.plot_id = c.plot_id AND n.article_id = c.article_id
 ), spread AS (
-    SELECT plot_id, article_id, MIN(CASE WHEN {run_kop} > {paid_kop} THEN accrued_on END) AS first_unpaid
+    SELECT plot_id, article_id, kop, MIN(CASE WHEN {run_kop} > {paid_kop} THEN accrued_on END) AS first_unpaid
     FROM (
-        SELECT c.plot_id, c.article_id, c.accrued_on, a.paid,
+        SELECT c.plot_id, c.article_id, a.kop, c.accrued_on, a.paid,
             SUM({c_amount}) OVER (PARTITION BY c.plot_id, c.article_id ORDER BY c.accrued_on) AS run
         FROM accounts a JOIN {charge} c ON c.plot_id = a.plot_id AND c.article_id = a.article_id
-        WHERE a.first_positive < a.last_positive AND a.paid > 0 AND a.kop > 0 AND c.amount > 0 AND ({late_c})
+        WHERE a.charges > 1 AND a.paid > 0 AND a.kop > 0 AND a.kop >= %s
+            AND c.amount > 0 AND ({late_c})
     ) r
-    GROUP BY plot_id, article_id
+    GROUP BY plot_id, article_id, kop
 ), shown AS (
     SELECT plot_id, article_id, kop, first_unpaid FROM (
-        SELECT a.plot_id, a.article_id, a.kop, COALESCE(s.first_unpaid, a.first_positive) AS first_unpaid
-        FROM accounts a LEFT JOIN spread s ON s.plot_id = a.plot_id AND s.article_id = a.article_id
-        WHERE a.kop > 0 AND a.kop >= %s
+        SELECT plot_id, article_id, kop, first_positive AS first_unpaid FROM accounts
+        WHERE kop > 0 AND kop >= %s AND NOT (charges > 1 AND paid > 0)
+        UNION ALL
+        SELECT plot_id, article_id, kop, first_unpaid FROM spread
     ) late
     WHERE {old_enough}{electricity}
 ), plots AS (
@@ -135,13 +132,17 @@ class Ranked(NamedTuple):
     lines_of_page_plots: list[Line]
 
 
-def _by_article(cutoffs: dict[int, datetime.date], article: str, day: str, compare: str) -> tuple[str, list]:
+def _by_article(
+    cutoffs: dict[int, datetime.date], article: str, day: str, compare: str, every: bool = False
+) -> tuple[str, list]:
     """`day compare cutoff` for every article of `cutoffs`, one comparison a distinct cutoff; a
     false condition when there is none. `+article`: the scan, not the article's index, feeds the
     grouping in the order of the plot's index."""
     articles: dict[datetime.date, list[int]] = {}
     for pk, cutoff in cutoffs.items():
         articles.setdefault(cutoff, []).append(pk)
+    if every and len(articles) == 1:  # `cutoffs` has every article, all of one day: no list to check
+        return f"{day} {compare} %s", [*articles]
     clauses, params = [], []
     for cutoff, ids in articles.items():
         clauses.append(f"(+{article} IN ({', '.join(['%s'] * len(ids))}) AND {day} {compare} %s)")
@@ -200,17 +201,17 @@ def ranked(
     `min_days`, with the electricity rows given as (plot_id, kopecks). One query."""
     chosen = [info for pk, info in articles.items() if article_ids is None or pk in article_ids]
     late, old = _cutoffs(chosen, policy, on, min_days)
-    late_sql, late_params = _by_article(late, "article_id", "accrued_on", "<")
-    late_c_sql, late_c_params = _by_article(late, "c.article_id", "c.accrued_on", "<")
+    every = len(late) == len(articles)
+    late_sql, late_params = _by_article(late, "article_id", "accrued_on", "<", every)
+    late_c_sql, late_c_params = _by_article(late, "c.article_id", "c.accrued_on", "<", every)
     old_sql, old_params = _by_article(old, "article_id", "first_unpaid", "<=") if min_days > 1 else ("1 = 1", [])
     vendor = connection.vendor
     greatest = "GREATEST" if vendor == "postgresql" else "MAX"
-    credit = "COALESCE(n.credit, 0)"  # D−: the negative charges (corrections), rare
     sql = RANKED_SQL.format(
         payment=connection.ops.quote_name(Payment._meta.db_table),
         charge=connection.ops.quote_name(Charge._meta.db_table),
         plot=connection.ops.quote_name(Plot._meta.db_table),
-        kop=_kopecks(f"{greatest}(c.net - {credit} - COALESCE(p.paid, 0), 0) + {credit}"),
+        kop=_kopecks(f"{greatest}(c.net - c.credit - COALESCE(p.paid, 0), 0) + c.credit"),
         run_kop=_kopecks("run"),
         paid_kop=_kopecks("paid"),
         **MONEY[vendor],
@@ -221,7 +222,7 @@ def ranked(
         plot_order=PLOT_ORDER[order],
     )
     page = min(max(page, -1), EVERY_ROW)  # beyond an integer column's range: past the end all the same
-    params = [on, *late_params, *late_params, *late_c_params, min_kop, *old_params]
+    params = [on, *late_params, min_kop, *late_c_params, min_kop, *old_params]
     params += [json.dumps(electricity)] if electricity else []
     params += [page, page, size, size, size, size]
     with connection.cursor() as cursor:
