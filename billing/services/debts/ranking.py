@@ -57,7 +57,7 @@ WITH paid AS (
             AND c.amount > 0 AND ({late_c})
     ) r
     GROUP BY plot_id, article_id, kop
-), shown AS (
+), shown AS NOT MATERIALIZED (  -- read twice, computed twice: cheaper than a table of every row
     SELECT plot_id, article_id, kop, first_unpaid FROM (
         SELECT plot_id, article_id, kop, first_positive AS first_unpaid FROM accounts
         WHERE kop > 0 AND kop >= %s AND NOT (charges > 1 AND paid > 0)
