@@ -284,7 +284,7 @@ def build_plots(count: int, start: int) -> None:
         ReadingFactory(meter=meter, taken_on=D(2022, 6, 1), day=200 + number, night=20)
 
 
-SELECTOR_QUERIES = 7  # due settings, plots, overdue articles, electricity payments, meters, readings, tariffs
+SELECTOR_QUERIES = 7  # due settings, metered plots, meters, readings, tariffs, electricity payments, ranked rows
 PAGE_QUERIES = 19  # the admin's own (session, user, permissions, locale…), the report's 8, last payments
 XLSX_QUERIES = 14  # the file: no admin page around it
 
