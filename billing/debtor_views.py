@@ -1,9 +1,11 @@
 """«Должники» in the treasurer's «Бухгалтерия»: who owes what since when on a date, with filters,
-a page of rows at a time, the XLSX of every row, and each plot's акт сверки one click away (its
-view lives in members; the template links to it by URL name). The numbers come from
+a page of rows at a time (the database ranks every row and returns the page's), the XLSX of every
+row, and each plot's акт сверки one click away (its view lives in members; the template links to
+it by URL name). The numbers come from
 billing.services.debts.debtors."""
 
 import io
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -41,6 +43,31 @@ HEADERS = [
 
 def can_view_debtors(user) -> bool:
     return user.is_active and user.has_perms(DEBTORS_PERMISSIONS)
+
+
+def page_number(typed: str | None) -> int:
+    """The page asked for, read as `Paginator.get_page` reads it: not a number, the first; the
+    report clamps the rest (below 1 or past the end: the last)."""
+    try:
+        return int(typed)
+    except (TypeError, ValueError):
+        return 1
+
+
+class PageOfRows(Sequence):
+    """The report's page as the paginator's list: the length of every row, the slice of the page
+    (the database picked it; the paginator asks for no other)."""
+
+    def __init__(self, report: DebtorsReport) -> None:
+        self.report = report
+
+    def __len__(self) -> int:
+        return self.report.count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.start != self.report.start:
+            raise IndexError("only the report's page is at hand")
+        return self.report.rows
 
 
 def debtors_xlsx(report: DebtorsReport) -> bytes:
@@ -102,13 +129,15 @@ class DebtorsView(WagtailAdminTemplateMixin, TemplateView):
         form = DebtorsForm(request.GET, articles=articles, today=today)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        report = debtors(form.query(), articles=articles)
         if request.GET.get("format") == "xlsx":
+            report = debtors(form.query(), articles=articles)
             response = HttpResponse(debtors_xlsx(report), content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="dolzhniki-{report.query.on:%Y-%m-%d}.xlsx"'
             response["Cache-Control"] = "private, no-store"
             return response
-        page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("p"))
+        number = page_number(request.GET.get("p"))
+        report = debtors(form.query(), articles=articles, page=number, per_page=ROWS_PER_PAGE)
+        page = Paginator(PageOfRows(report), ROWS_PER_PAGE).get_page(report.start // ROWS_PER_PAGE + 1)
         rows = with_last_payments(page.object_list, report.query.on)
         context = self.get_context_data(form=form, report=report, page=page, rows=rows, today=today)
         return self.render_to_response(context)

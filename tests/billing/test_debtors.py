@@ -197,7 +197,38 @@ def test_the_first_page_shows_fifty_rows_and_links_on(treasurer_client, history)
     assert "p=2" in html and "order=number" in html
     second = treasurer_client.get(URL, {"on": "2022-08-01", "order": BY_NUMBER, "p": "3"}).content.decode()
     assert second.count("<tr data-plot=") == 24 and 'data-plot="1119"' in second
-    assert treasurer_client.get(URL, {"p": "99999999999999999999"}).status_code == HTTPStatus.OK
+    assert "Строки 101–124 из 124." in second and "14\u00a0821,45 ₽" not in second  # the total of every row
+    for beyond in ("99999999999999999999", "4", "0", "-2"):  # as Paginator.get_page: the last page
+        last = treasurer_client.get(URL, {"on": "2022-08-01", "order": BY_NUMBER, "p": beyond})
+        assert last.status_code == HTTPStatus.OK and "Строки 101–124 из 124." in last.content.decode()
+    for junk in ("abc", "1.5", ""):
+        first = treasurer_client.get(URL, {"on": "2022-08-01", "order": BY_NUMBER, "p": junk}).content.decode()
+        assert "Строки 1–50 из 124." in first and 'data-plot="269"' in first
+
+
+def test_an_account_of_several_charges_partly_paid_is_late_since_its_oldest_unpaid(history):
+    """«Вывоз мусора» charged monthly: the payments lay on the oldest charge first."""
+    garbage, plot = history["garbage"], PlotFactory(number=300, owner_name="Кузнецов")
+    for month in (3, 4, 5):
+        ChargeFactory(plot=plot, article=garbage, amount=Decimal("500.00"), accrued_on=D(2022, month, 1))
+    ChargeFactory(plot=plot, article=garbage, amount=Decimal("-100.00"), accrued_on=D(2022, 3, 15))  # a correction
+    ChargeFactory(plot=plot, article=garbage, amount=Decimal("0.00"), accrued_on=D(2022, 3, 20))
+    PaymentFactory(plot=plot, article=garbage, amount=Decimal("300.00"), paid_on=D(2022, 4, 1))
+    PaymentFactory(plot=plot, article=garbage, amount=Decimal("400.00"), paid_on=D(2022, 7, 1))
+
+    def row(on):
+        found = [r for r in debtors(DebtorsQuery(on=on, account=garbage.pk)).rows if r.number == 300]
+        return (found[0].overdue, found[0].since, found[0].days) if found else None
+
+    # 1 400,00 due by 31 May (the 15 March correction due 14 April), 300,00 paid: March's unpaid
+    assert row(D(2022, 6, 1)) == (Decimal("1100.00"), D(2022, 4, 1), 62)
+    # 700,00 paid: March's 500 paid, April's 200 of 500 → April's, due 31 May
+    assert row(D(2022, 7, 2)) == (Decimal("700.00"), D(2022, 5, 2), 62)
+    assert debtors(DebtorsQuery(on=D(2022, 7, 2), account=garbage.pk, min_days=63)).rows == [
+        r for r in debtors(DebtorsQuery(on=D(2022, 7, 2), account=garbage.pk)).rows if r.days >= 63
+    ]
+    PaymentFactory(plot=plot, article=garbage, amount=Decimal("700.00"), paid_on=D(2022, 7, 2))
+    assert row(D(2022, 7, 2)) is None
 
 
 def test_xlsx_has_numbers_dates_and_safe_text(treasurer_client, history):
@@ -253,7 +284,7 @@ def build_plots(count: int, start: int) -> None:
         ReadingFactory(meter=meter, taken_on=D(2022, 6, 1), day=200 + number, night=20)
 
 
-SELECTOR_QUERIES = 7  # due settings, plots, overdue articles, electricity payments, meters, readings, tariffs
+SELECTOR_QUERIES = 7  # due settings, metered plots, meters, readings, tariffs, electricity payments, ranked rows
 PAGE_QUERIES = 19  # the admin's own (session, user, permissions, locale…), the report's 8, last payments
 XLSX_QUERIES = 14  # the file: no admin page around it
 
@@ -265,6 +296,9 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_plots(treasurer_client
     with django_assert_num_queries(SELECTOR_QUERIES + 1):  # + articles, as the page passes them in
         report = debtors(DebtorsQuery(on=ON))
     assert report.plots == count and len(report.rows) == 2 * count
+    with django_assert_num_queries(SELECTOR_QUERIES + 1):  # a page: the same queries
+        page = debtors(DebtorsQuery(on=ON), page=2, per_page=4)
+    assert page.rows == report.rows[4:8] and (page.count, page.start, page.total) == (2 * count, 4, report.total)
     with django_assert_num_queries(1):
         assert all(row.last_paid_on == D(2022, 6, 20) for row in with_last_payments(report.rows, ON))
     treasurer_client.get(URL)  # the session and the user are cached from here on
@@ -327,3 +361,30 @@ def test_the_database_arithmetic_is_the_cabinets(seed):
         checked |= {key for _, key in expected}
     power = Article.objects.get(name="Электроэнергия").pk
     assert {ELECTRICITY, power} <= checked and len(checked) >= 6  # periods by readings, and charges of the article
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_pages_put_together_are_the_whole_report(seed):
+    """The database picks a page's rows: page after page, every size, order and filter, they are
+    the whole report's rows, with its totals; a plot cut by a page goes on, not repeated."""
+    random_history(seed)
+    power = Article.objects.get(name="Электроэнергия").pk
+    queries = [
+        DebtorsQuery(on=D(2022, 12, 31)),
+        DebtorsQuery(on=D(2022, 12, 31), order=BY_NUMBER),
+        DebtorsQuery(on=D(2023, 6, 1), min_amount=Decimal("100.01"), min_days=30),
+        DebtorsQuery(on=D(2023, 6, 1), account=ELECTRICITY),
+        DebtorsQuery(on=D(2023, 6, 1), account=power, order=BY_NUMBER),
+    ]
+    for query in queries:
+        whole = debtors(query)
+        assert whole.count == len(whole.rows) and whole.start == 0
+        for size in (1, 3, 7):
+            numbers = range(1, max(-(-len(whole.rows) // size), 1) + 1)
+            pages = [debtors(query, page=number, per_page=size) for number in numbers]
+            assert [row for page in pages for row in page.rows] == whole.rows
+            assert {(page.total, page.plots, page.count) for page in pages} == {
+                (whole.total, whole.plots, whole.count)
+            }
+            for beyond in (0, -1, len(numbers) + 1, 10**30):
+                assert debtors(query, page=beyond, per_page=size).rows == pages[-1].rows

@@ -12,25 +12,27 @@ paid after the date `on` does not count. Definitions:
   sum of that day's payments (the bank splits one transfer over articles);
 - plot total: the sum of the plot's rows that the filters leave.
 
-The overdue amounts of the articles come from one query (`overdue.charge_accounts`); the
-electricity periods are billed from the readings in Python. Eight queries whatever the number of
-plots (articles, due settings, plots, the overdue articles, the electricity payments, and the
-bills' meters, readings and tariffs: none when no plot has a meter), and one for the last payments
-of the rows shown."""
+The database computes the articles' overdue amounts, filters, totals and orders the plots and
+picks the page's plots in one query (`ranking.ranked`); the electricity periods are billed from the
+readings in Python and sent into it. Python makes only the page's rows. Eight queries whatever the
+number of plots (articles, due settings, the metered plots, the electricity payments, the bills'
+meters, readings and tariffs: none when no plot has a meter, and the ranked rows), and one for the
+last payments of the rows shown."""
 
 import datetime
-from collections.abc import Sequence
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 
-from billing.models import Meter, Payment, Plot
-from billing.services.debts.items import ELECTRICITY, ELECTRICITY_NAME, ZERO, ArticleInfo
+from billing.models import Meter, Payment
+from billing.services.debts.items import ELECTRICITY, ELECTRICITY_NAME, ONE_DAY, ZERO, ArticleInfo
 from billing.services.debts.loading import load_articles, load_bills
-from billing.services.debts.overdue import Overdue, charge_accounts, electricity_accounts, electricity_payments
+from billing.services.debts.overdue import Overdue, electricity_accounts, electricity_payments
 from billing.services.debts.policy import DuePolicy
+from billing.services.debts.ranking import EVERY_ROW, Ranked, ranked
 
 BY_AMOUNT = "amount"
 BY_NUMBER = "number"
@@ -64,38 +66,17 @@ class DebtorRow(NamedTuple):
     last_paid: Decimal | None = None
 
 
-class DebtorRows(Sequence):
-    """The report's rows in order, made into `DebtorRow`s only when read: a page shows 50 of
-    thirty thousand, and the paginator asks for its length and one slice."""
-
-    def __init__(self, entries: list[tuple], plots: dict[int, tuple[int, str]], names: dict, totals: dict) -> None:
-        self._entries = entries  # (plot_id, Overdue, days, first_of_plot)
-        self._plots, self._names, self._totals = plots, names, totals
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def _row(self, entry: tuple) -> DebtorRow:
-        plot_id, item, days, first = entry
-        number, owner = self._plots[plot_id]
-        account = item.account
-        return DebtorRow(
-            plot_id, number, owner, account, self._names[account], item.overdue, item.since, days,
-            self._totals[plot_id], first,
-        )  # fmt: skip
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._row(entry) for entry in self._entries[index]]
-        return self._row(self._entries[index])
-
-
 @dataclass(frozen=True, slots=True)
 class DebtorsReport:
+    """`rows`: every row, or a page of them (`debtors(page=…)`) starting at row `start` of
+    `count`; `total` and `plots` are of every row."""
+
     query: DebtorsQuery
-    rows: DebtorRows
+    rows: list[DebtorRow]
     total: Decimal
     plots: int
+    count: int
+    start: int = 0
 
 
 def with_last_payments(rows: list[DebtorRow], on: datetime.date) -> list[DebtorRow]:
@@ -120,57 +101,97 @@ def with_last_payments(rows: list[DebtorRow], on: datetime.date) -> list[DebtorR
     ]
 
 
-def debtors(query: DebtorsQuery, *, articles: dict[int, ArticleInfo] | None = None) -> DebtorsReport:
-    """The rows the filters leave, sorted by the plot's total (largest first) or by plot number.
-    `articles` saves the query when the caller has loaded them (the form's choices)."""
+def debtors(
+    query: DebtorsQuery,
+    *,
+    articles: dict[int, ArticleInfo] | None = None,
+    page: int | None = None,
+    per_page: int = EVERY_ROW,
+) -> DebtorsReport:
+    """The rows the filters leave, sorted by the plot's total (largest first) or by plot number;
+    with `page`, only that page of `per_page` rows (clamped as `Paginator.get_page`), the totals
+    still of every row. `articles` saves the query when the caller has loaded them."""
     on = query.on
     policy = DuePolicy.current()
     articles = load_articles() if articles is None else articles
-    metered = Exists(Meter.objects.filter(plot_id=OuterRef("pk")))
-    rows = Plot.objects.order_by().annotate(metered=metered).values_list("pk", "number", "owner_name", "metered")
-    plots, with_meters = {}, []
-    for pk, number, owner, has_meter in rows:
-        plots[pk] = (number, owner)
-        if has_meter:
-            with_meters.append(pk)
+    power = _electricity(query, articles, policy)
+    size = EVERY_ROW if page is None else per_page
     only = None if query.account is None else ({query.account} if query.account != ELECTRICITY else set())
-    found = charge_accounts(on=on, articles=articles, policy=policy, article_ids=only)
+    found = ranked(
+        on=on,
+        articles=articles,
+        policy=policy,
+        article_ids=only,
+        min_kop=math.ceil(query.min_amount * 100),
+        min_days=query.min_days,
+        electricity=[(plot_id, int(item.overdue * 100)) for plot_id, item in power.items()],
+        order=query.order,
+        page=1 if page is None else page,
+        size=size,
+    )
+    rows = _page_rows(found, query, articles, policy, power, size)
+    total = Decimal(found.total_kop).scaleb(-2)
+    return DebtorsReport(query=query, rows=rows, total=total, plots=found.plots, count=found.lines, start=found.start)
+
+
+def _electricity(query: DebtorsQuery, articles: dict[int, ArticleInfo], policy: DuePolicy) -> dict[int, Overdue]:
+    """The electricity by readings of every metered plot that meets the filters, by plot."""
+    with_meters = list(Meter.objects.order_by().values_list("plot_id", flat=True).distinct())
     bills = load_bills(with_meters)  # the meters' plots only: a shorter list to send
-    paid = electricity_payments(on)
-    if query.account in (None, ELECTRICITY):
-        found += electricity_accounts(on=on, articles=articles, policy=policy, bills=bills, payments=paid)
+    paid = electricity_payments(query.on)
+    if query.account not in (None, ELECTRICITY):
+        return {}
+    found = electricity_accounts(on=query.on, articles=articles, policy=policy, bills=bills, payments=paid)
+    return {
+        item.plot_id: item
+        for item in found
+        if item.overdue >= query.min_amount and (query.on - item.since).days + 1 >= query.min_days
+    }
 
-    by_plot: dict[int, list[tuple[Overdue, int]]] = {}
-    min_amount, min_days = query.min_amount, query.min_days
-    days_since: dict[datetime.date, int] = {}  # a few distinct dates among thousands of rows
-    for item in found:
-        since = item.since
-        days = days_since.get(since)
-        if days is None:
-            days = days_since[since] = (on - since).days + 1
-        if days >= min_days and item.overdue >= min_amount:
-            rows_of = by_plot.get(item.plot_id)
-            if rows_of is None:
-                by_plot[item.plot_id] = [(item, days)]
-            else:
-                rows_of.append((item, days))
-    totals = {plot_id: sum([item.overdue for item, _ in items], ZERO) for plot_id, items in by_plot.items()}
-    if query.order == BY_NUMBER:
-        order = sorted(by_plot, key=lambda plot_id: plots[plot_id][0])
-    else:
-        order = sorted(by_plot, key=lambda plot_id: (-totals[plot_id], plots[plot_id][0]))
 
+def _page_rows(
+    found: Ranked,
+    query: DebtorsQuery,
+    articles: dict[int, ArticleInfo],
+    policy: DuePolicy,
+    power: dict[int, Overdue],
+    size: int,
+) -> list[DebtorRow]:
+    """The page's rows out of its plots' rows: each plot's rows in order (the largest first, or
+    the articles' order), numbered from the plot's first row, those of the page kept."""
+    on = query.on
     names = {pk: info.name for pk, info in articles.items()} | {ELECTRICITY: ELECTRICITY_NAME}
-    places = {pk: (info.sort_order, info.name) for pk, info in articles.items()} | {ELECTRICITY: (-1, "")}
-    entries = []
-    for plot_id in order:
-        items = by_plot[plot_id]
-        if len(items) > 1:
-            if query.order == BY_NUMBER:
-                items.sort(key=lambda pair: places[pair[0].account])
-            else:
-                items.sort(key=lambda pair: (-pair[0].overdue, places[pair[0].account]))
-        entries.append((plot_id, items[0][0], items[0][1], True))
-        entries.extend([(plot_id, item, days, False) for item, days in items[1:]])
-    rows = DebtorRows(entries, plots, names, totals)
-    return DebtorsReport(query=query, rows=rows, total=sum(totals.values(), ZERO), plots=len(order))
+    places = {pk: (info.sort_order, info.name, pk) for pk, info in articles.items()} | {ELECTRICITY: (-1, "", 0)}
+    by_plot: dict[int, list[DebtorRow]] = {}
+    dates: dict[tuple, datetime.date] = {}  # a few articles × dates among thirty thousand rows (the XLSX)
+    for line in found.lines_of_page_plots:
+        if line.article_id is None:
+            account, since = ELECTRICITY, power[line.plot_id].since
+        else:
+            account = line.article_id
+            since = dates.get((account, line.first_unpaid))
+            if since is None:
+                info = articles[account]
+                fields = {"kind": info.kind, "year": info.year, "due_on": info.due_on}
+                since = policy.for_charge(**fields, accrued_on=_day(line.first_unpaid)) + ONE_DAY
+                dates[account, line.first_unpaid] = since
+        row = DebtorRow(
+            line.plot_id, line.number, line.owner, account, names[account], Decimal(line.kop).scaleb(-2), since,
+            (on - since).days + 1, Decimal(line.plot_kop).scaleb(-2), False,
+        )  # fmt: skip
+        by_plot.setdefault(line.first_row, []).append(row)
+    if query.order == BY_NUMBER:
+        key = lambda row: places[row.account]  # noqa: E731
+    else:
+        key = lambda row: (-row.overdue, places[row.account])  # noqa: E731
+    rows = []
+    for first_row, plot_rows in by_plot.items():
+        plot_rows.sort(key=key)
+        for index, row in enumerate(plot_rows, start=first_row):
+            if found.start <= index < found.start + size:
+                rows.append(row._replace(first_of_plot=index == first_row))
+    return rows
+
+
+def _day(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])

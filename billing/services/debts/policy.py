@@ -60,19 +60,28 @@ class DuePolicy:
                 due_on = accrued_on + datetime.timedelta(days=self.other_days)
         return max(due_on, accrued_on)
 
+    def accrued_by(
+        self, *, kind: str, year: int | None, due_on: datetime.date | None, due_by: datetime.date
+    ) -> datetime.date | None:
+        """A charge of this article is due on or before `due_by` (its `for_charge` date) exactly
+        when it was accrued on or before the day returned; None: no charge of it is. `for_charge`
+        never decreases with the charge's date, so a query picks such charges of every article with
+        one comparison each."""
+        if due_on is None and kind in FEE_KINDS and year:
+            due_on = datetime.date(year, self.fee_month, self.fee_day)
+        if due_on is not None:  # max(due_on, accrued_on) <= due_by
+            return due_by if due_on <= due_by else None
+        if kind == Article.Kind.PENALTY:  # due when charged
+            return due_by
+        return due_by - datetime.timedelta(days=self.other_days)  # accrued_on + other_days <= due_by
+
     def late_if_accrued_before(
         self, *, kind: str, year: int | None, due_on: datetime.date | None, on: datetime.date
     ) -> datetime.date | None:
         """A charge of this article is overdue on `on` (its `for_charge` date is before `on`)
-        exactly when it was accrued before the day returned; None: no charge of it is. Lets a query
-        pick the overdue charges of every article with one comparison each."""
-        if due_on is None and kind in FEE_KINDS and year:
-            due_on = datetime.date(year, self.fee_month, self.fee_day)
-        if due_on is not None:  # max(due_on, accrued_on) < on
-            return on if due_on < on else None
-        if kind == Article.Kind.PENALTY:  # due when charged
-            return on
-        return on - datetime.timedelta(days=self.other_days)  # accrued_on + other_days < on
+        exactly when it was accrued before the day returned; None: no charge of it is."""
+        day = self.accrued_by(kind=kind, year=year, due_on=due_on, due_by=on - datetime.timedelta(days=1))
+        return None if day is None else day + datetime.timedelta(days=1)
 
     def for_period(self, end: datetime.date) -> datetime.date:
         """Electricity of a period is paid by the due day of the month after the one it ends in
