@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0010_line_balance_sums'),
+        ('billing', '0012_line_balance_sums_as_data'),
     ]
 
     operations = [
