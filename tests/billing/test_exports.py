@@ -45,12 +45,19 @@ def plots():
 def test_plot_csv_has_every_row_and_neutralises_formulas(treasurer_client, plots):
     rows = export(treasurer_client, "billing_plot_modeladmin_index", "csv")
     header, *body = rows
-    assert header[:5] == ["Номер участка", "Улица", "Площадь, соток", "Электрификация", "Новый счётчик"]
+    assert header[:6] == [
+        "Номер участка",
+        "Улица",
+        "Площадь, соток",
+        "Кадастровый номер",
+        "Электрификация",
+        "Новый счётчик",
+    ]
     by_number = {row[0]: row for row in body}
     assert set(by_number) == {"269", "270", "271"}
-    assert by_number["269"][1:5] == ["5", "7.20", "Да", "Да"]
+    assert by_number["269"][1:6] == ["5", "7.20", "", "Да", "Да"]
     assert by_number["270"][1] == "'" + EVIL_STREET
-    assert by_number["270"][3:5] == ["Нет", "Нет"]
+    assert by_number["270"][4:6] == ["Нет", "Нет"]
     assert by_number["271"][1] == "'+79991234567"
     assert "'@admin" in by_number["271"]
     for row in body:
