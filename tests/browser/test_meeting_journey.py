@@ -183,6 +183,19 @@ def at_the_meeting(page, meeting: Meeting) -> None:
     shot(page, "ballots-quorum-1280")
 
 
+def paper_shown_to_the_member(browser, live_server) -> None:
+    """«Сергеев» sees in the cabinet that his paper ballot counts instead of his votes on the site."""
+    context, page = open_at(browser, live_server, 390)
+    log_in(page, "104")
+    open_cabinet_item(page, "Собрания")
+    page.get_by_role("link", name="Повестка и бюллетень").click()
+    expect(page.get_by_role("region", name=f"Вопрос 1. {BUDGET}")).to_contain_text(
+        "Учтён бумажный бюллетень: «за» (он заменил голос на сайте)."
+    )
+    expect(page.get_by_role("radio")).to_have_count(0)  # both items are fixed by the paper ballot
+    context.close()
+
+
 def close_meeting(page, meeting: Meeting) -> None:
     # The only shortcut through the database: time passes. The meeting's day and the end of the ballots'
     # acceptance move into the past, so «Подвести итоги» is allowed (voting.close refuses before them).
@@ -256,6 +269,7 @@ def test_a_mixed_meeting_from_the_notice_to_the_protocol(browser, live_server, r
         vote_online(browser, live_server, login, budget, report, first=number == 0)
     assert Vote.objects.filter(meeting=meeting, source="online").count() == 8
     at_the_meeting(admin, meeting)
+    paper_shown_to_the_member(browser, live_server)
     close_meeting(admin, meeting)
     meeting.refresh_from_db()
     response = admin.request.get(f"/admin/meetings/meeting/{meeting.pk}/protocol.pdf")
