@@ -3,6 +3,7 @@ with each meeting's state, the form with the agenda and materials inline, and th
 meeting's pages (publish, registration and ballots, close, results, notice log). The treasurer has none
 of the meetings' permissions, so neither the menu item nor any page opens for them."""
 
+from django.db import transaction
 from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
@@ -19,6 +20,12 @@ PUBLISH_PERMISSION = "meetings.publish_meeting"
 BALLOTS_PERMISSION = "meetings.enter_ballots"
 VIEW_BALLOTS_PERMISSION = "meetings.view_ballots"
 NOTICES_PERMISSION = "meetings.view_meetingnotice"
+
+
+STATUS_CHANGED = (
+    "Пока вы правили собрание, его уведомление опубликовали или подвели итоги: изменения не сохранены. "
+    "Откройте собрание заново."
+)
 
 
 class MeetingPermissionHelper(PermissionHelper):
@@ -70,6 +77,16 @@ class MeetingCreateView(CreateView):
 
 
 class MeetingEditView(EditView):
+    def form_valid(self, form):
+        """Saves under the meeting's row lock, as publish and close take it (voting._locked): if the meeting
+        was published or closed since this form was checked, the checks of a draft no longer hold."""
+        with transaction.atomic():
+            now = Meeting.objects.select_for_update().filter(pk=self.instance.pk).values_list("status", flat=True)
+            if now.first() != self.instance.status:
+                form.add_error(None, STATUS_CHANGED)
+                return self.form_invalid(form)
+            return super().form_valid(form)
+
     def get_context_data(self, **kwargs):
         rules = MeetingRules.load()
         return super().get_context_data(

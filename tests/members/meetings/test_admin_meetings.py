@@ -437,3 +437,25 @@ def test_the_results_page_takes_the_same_queries_for_3_or_12_voters(secretary_cl
         return len(queries)
 
     assert results_queries(3) == results_queries(12)
+
+
+def test_an_edit_checked_as_a_draft_is_not_saved_once_the_meeting_is_published(secretary_client, monkeypatch):
+    """The other secretary publishes between this form's checks and its save: nothing is saved."""
+    from members.meetings.meeting_forms import MeetingAdminForm
+
+    m = meeting(items=ITEMS)
+    checked = MeetingAdminForm.clean
+
+    def clean_then_published_elsewhere(form):
+        cleaned = checked(form)
+        Meeting.objects.filter(pk=m.pk).update(status=Meeting.Status.PUBLISHED)
+        return cleaned
+
+    monkeypatch.setattr(MeetingAdminForm, "clean", clean_then_published_elsewhere)
+    later = m.date + datetime.timedelta(days=7)
+    data = _published_post(m, date=f"{later:%Y-%m-%d}")
+    response = secretary_client.post(edit_url(m), data)
+    assert response.status_code == HTTPStatus.OK
+    assert "его уведомление опубликовали или подвели итоги: изменения не сохранены" in texts(response)
+    m.refresh_from_db()
+    assert m.date != later and m.status == Meeting.Status.PUBLISHED
