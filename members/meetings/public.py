@@ -115,6 +115,7 @@ def stored_tally(meeting: Meeting, items: list[AgendaItem]) -> Tally:
                 votes_against=item.votes_against or 0,
                 votes_abstained=item.votes_abstained or 0,
                 present=item.present or 0,
+                quorum=bool(meeting.quorum),
             )
             for item in items
         ],

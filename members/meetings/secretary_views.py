@@ -25,6 +25,7 @@ from members.meetings.meeting_admin import (
     meeting_links,
 )
 from members.meetings.models import Meeting, MeetingNotice, MeetingRules
+from members.meetings.public import stored_tally
 from members.meetings.selectors import ballot_table
 from members.partnership import partnership_settings
 
@@ -207,4 +208,5 @@ class ResultsView(MeetingPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         items = voting.items_for(self.meeting, voting.MEMBER)
         table = ballot_table(self.meeting, items) if self.request.user.has_perm(VIEW_BALLOTS_PERMISSION) else None
-        return super().get_context_data(items=items, ballots=table, **kwargs)
+        counts = stored_tally(self.meeting, items).items  # the close's record, with «% за»
+        return super().get_context_data(items=items, counts=counts, ballots=table, **kwargs)

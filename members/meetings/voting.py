@@ -160,6 +160,7 @@ class ItemCount:
     votes_against: int = 0
     votes_abstained: int = 0
     present: int = 0
+    quorum: bool = True  # without a quorum the meeting decides nothing (ст. 17 ч. 19)
 
     @property
     def voted(self) -> int:
@@ -167,7 +168,7 @@ class ItemCount:
 
     @property
     def passed(self) -> bool:
-        return law.item_passes(
+        return self.quorum and law.item_passes(
             self.item.majority, self.votes_for, self.votes_against, self.votes_abstained, self.present
         )
 
@@ -227,6 +228,7 @@ def count_votes(meeting: Meeting) -> Tally:
     for counted in by_item.values():
         present = result.members_present + (result.owners_present if counted.item.owners_vote else 0)
         counted.present = max(present, counted.voted)
+        counted.quorum = result.quorum
     result.items = list(by_item.values())
     return result
 
@@ -297,7 +299,7 @@ def close(meeting_id: int, user, now: datetime.datetime | None = None) -> Meetin
             counted.votes_against,
             counted.votes_abstained,
         )
-        item.present, item.passed = counted.present, result.quorum and counted.passed
+        item.present, item.passed = counted.present, counted.passed
     AgendaItem.objects.bulk_update(
         [counted.item for counted in result.items],
         ["votes_for", "votes_against", "votes_abstained", "present", "passed"],

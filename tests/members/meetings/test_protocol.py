@@ -131,6 +131,8 @@ def test_the_secretarys_results_page_links_the_protocol(site_pages):
     secretary = staff("sekretar-2", groups=("Секретарь правления",))
     results = secretary.get(f"/admin/meetings/meeting/{closed.pk}/results/").content.decode()
     assert f'href="{admin_url(closed.pk)}">Протокол (PDF)</a>' in results
+    assert "<strong>Решение не принято</strong> (60,0 % «за»)" in results  # the смета: 3 of 5, under 2/3
+    assert "<strong>Решение принято</strong> (60,0 % «за»)" in results  # the report: 3 of 5, over a half
     draft = meeting()
     listing = secretary.get("/admin/meetings/meeting/").content.decode()
     assert admin_url(closed.pk) in listing and admin_url(draft.pk) not in listing

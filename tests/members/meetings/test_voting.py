@@ -190,6 +190,8 @@ def test_no_quorum_adopts_nothing():
     members = [person(f"Член {n}") for n in range(4)]
     voting.cast_online(m.pk, members[0].pk, choices(m, "for", "for", "for"))
     voting.cast_online(m.pk, members[1].pk, choices(m, "for", "for", "for"))
+    live = voting.count_votes(m)
+    assert live.quorum is False and [c.passed for c in live.items] == [False, False, False]  # even at 100 % «за»
     closed = voting.close(m.pk, None, now=m.voting_ends + datetime.timedelta(hours=3))
     assert closed.quorum is False
     assert list(closed.items.values_list("passed", flat=True)) == [False, False, False]
