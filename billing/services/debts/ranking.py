@@ -42,7 +42,7 @@ WITH paid AS (
     FROM {payment} WHERE paid_on <= %s GROUP BY plot_id, article_id
 ), charged AS (
     SELECT plot_id, article_id, CAST(SUM({amount}) AS BIGINT) AS net,
-        COALESCE(CAST(SUM({amount}) FILTER (WHERE amount < 0) AS BIGINT), 0) AS credit,
+        COALESCE(CAST(SUM({amount}) FILTER (WHERE amount < 0) AS BIGINT), 0) AS credit,  -- a sum's state only if any
         MIN(CASE WHEN amount > 0 THEN accrued_on END) AS first_positive, COUNT(*) AS charges
     FROM {charge} WHERE {late} GROUP BY plot_id, article_id
 ), accounts AS (
