@@ -6,6 +6,7 @@ import io
 import random
 from decimal import Decimal
 from http import HTTPStatus
+from itertools import accumulate
 
 import openpyxl
 import pytest
@@ -13,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from billing.debtor_views import ROWS_PER_PAGE
-from billing.models import Article
+from billing.models import Article, Charge, Payment
 from billing.services.debts.debtors import BY_NUMBER, DebtorsQuery, debtors, with_last_payments
 from billing.services.debts.items import ELECTRICITY
 from billing.services.debts.loading import load_debts
@@ -229,6 +230,79 @@ def test_an_account_of_several_charges_partly_paid_is_late_since_its_oldest_unpa
     ]
     PaymentFactory(plot=plot, article=garbage, amount=Decimal("700.00"), paid_on=D(2022, 7, 2))
     assert row(D(2022, 7, 2)) is None
+
+
+def test_a_thousand_kopeck_amounts_sum_to_the_exact_decimal(history):
+    """1 000 charges of 0,10 a day and 500 payments of 0,10 and 0,20: summed as integer kopecks,
+    not as floats (0,10 has no exact binary value), the debt and its oldest unpaid are exact."""
+    garbage, plot = history["garbage"], PlotFactory(number=301, owner_name="Копейкин")
+    first = D(2019, 1, 1)
+    Charge.objects.bulk_create(
+        Charge(plot=plot, article=garbage, amount=Decimal("0.10"), accrued_on=first + datetime.timedelta(days=n))
+        for n in range(1000)
+    )
+    Payment.objects.bulk_create(
+        Payment(plot=plot, article=garbage, amount=Decimal("0.10") * (1 + n % 2), paid_on=first)  # 0,10 or 0,20
+        for n in range(500)  # 250 × 0,10 + 250 × 0,20 = 75,00: the first 750 charges
+    )
+    report = debtors(DebtorsQuery(on=ON, account=garbage.pk, order=BY_NUMBER))
+    row = next(r for r in report.rows if r.number == 301)
+    assert (row.overdue, row.plot_total) == (Decimal("25.00"), Decimal("25.00"))
+    # the 751st charge, due 30 days after it was charged: late from the day after
+    assert row.since == first + datetime.timedelta(days=750 + 31)
+    assert report.total == Decimal("525.00")  # plot 270's 500,00 and these 25,00
+    assert [r.number for r in debtors(DebtorsQuery(on=ON, account=garbage.pk, min_amount=Decimal("25.00"))).rows] == [
+        270,
+        301,
+    ]
+    assert [r.number for r in debtors(DebtorsQuery(on=ON, min_amount=Decimal("25.01"), account=garbage.pk)).rows] == [
+        270
+    ]
+    account = load_debts()[plot.pk].accounts[garbage.pk]
+    assert (account.overdue(ON), account.overdue_since(ON)) == (row.overdue, row.since)
+
+
+def test_amounts_of_the_columns_largest_size_sum_exactly(history):
+    """Amounts of 12 digits (the column's largest): three charges of 9 999 999 999,99, a credit of
+    0,01 and two payments: the debt of 14 digits, the total and the threshold to the kopeck."""
+    garbage, plot = history["garbage"], PlotFactory(number=302, owner_name="Миллиардов")
+    largest = Decimal("9999999999.99")
+    for month in (1, 2, 3):
+        ChargeFactory(plot=plot, article=garbage, amount=largest, accrued_on=D(2022, month, 1))
+    ChargeFactory(plot=plot, article=garbage, amount=Decimal("-0.01"), accrued_on=D(2022, 3, 2))
+    PaymentFactory(plot=plot, article=garbage, amount=largest - Decimal("0.01"), paid_on=D(2022, 2, 1))
+    PaymentFactory(plot=plot, article=garbage, amount=Decimal("0.01"), paid_on=D(2022, 2, 2))
+    report = debtors(DebtorsQuery(on=ON, account=garbage.pk))
+    assert [(r.number, r.overdue, r.since, r.plot_total) for r in report.rows] == [
+        (302, Decimal("19999999999.97"), D(2022, 3, 4), Decimal("19999999999.97")),
+        (270, Decimal("500.00"), D(2022, 6, 1), Decimal("500.00")),
+    ]
+    assert report.total == Decimal("20000000499.97") and report.plots == 2
+    assert debtors(DebtorsQuery(on=ON, min_amount=Decimal("19999999999.97"))).total == Decimal("19999999999.97")
+    assert debtors(DebtorsQuery(on=ON, min_amount=Decimal("19999999999.98"))).rows == []
+    account = load_debts()[plot.pk].accounts[garbage.pk]
+    assert (account.overdue(ON), account.overdue_since(ON)) == (Decimal("19999999999.97"), D(2022, 3, 4))
+
+
+def test_a_thousand_amounts_of_12_digits_that_floats_sum_a_kopeck_off(history):
+    """Summed one after the other as floats (53 bits: about 0,002 ₽ apart at 9,5 trillion), these
+    thousand amounts come to 9 491 387 102 686,34 (rounded): a kopeck more than they are."""
+    garbage, plot, rng = history["garbage"], PlotFactory(number=303, owner_name="Миллиардов"), random.Random(2)
+    amounts = [Decimal(rng.randint(900_000_000_000, 999_999_999_999)).scaleb(-2) for _ in range(1000)]
+    assert (
+        sum(amounts) == Decimal("9491387102686.33")
+        and round([*accumulate(map(float, amounts))][-1], 2) == 9491387102686.34
+    )
+    Charge.objects.bulk_create(
+        Charge(plot=plot, article=garbage, amount=amount, accrued_on=D(2019, 1, 1) + datetime.timedelta(days=n))
+        for n, amount in enumerate(amounts)
+    )
+    report = debtors(DebtorsQuery(on=ON, account=garbage.pk))
+    assert [(r.number, r.overdue) for r in report.rows] == [
+        (303, Decimal("9491387102686.33")),
+        (270, Decimal("500.00")),
+    ]
+    assert report.total == Decimal("9491387103186.33")
 
 
 def test_xlsx_has_numbers_dates_and_safe_text(treasurer_client, history):

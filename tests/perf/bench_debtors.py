@@ -16,10 +16,13 @@ running total only for accounts of several charges partly paid, filters, totals 
 plots, and returns the page's plots only; Python makes 50 rows. Nothing is stored or cached: every
 request reads the whole history.
 
-Measured (2 shared cores, noisy; 16 queries for 300 and for 3,000 plots): SQLite: the page
-87-95 ms against a floor of 47-50 ms (1.84-1.95×; under other engineers' load 1.4-1.8×);
-PostgreSQL: 81-96 ms against 50-56 ms (1.6-1.77×). The SQL alone is ~62 ms on SQLite and ~53 ms
-on PostgreSQL of that: the margin on SQLite is thin. The XLSX of every row takes ~3.5 s."""
+Measured (2 shared cores, noisy; 16 queries for 300 and for 3,000 plots), with the money summed
+as integer kopecks (exact; it was summed as floats before): SQLite: the page 86-92 ms against a
+floor of 48-51 ms (1.80×); PostgreSQL: 106-110 ms against 58 ms (1.84-1.88×; the float sums
+gave 1.65-1.75× in the same session). The SQL alone is ~63 ms on SQLite (as with floats) and
+~60-70 ms on PostgreSQL, 5-10 ms more than with floats: SUM(bigint) keeps a 128-bit state per
+account, where a float's is a plain double. The margin is thin on both. The XLSX of every row
+takes ~3.5 s."""
 
 import datetime
 import time
