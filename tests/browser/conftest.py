@@ -62,3 +62,11 @@ def screenshot():
         return path
 
     return save
+
+
+def log_in_to_admin(page, username: str, password: str) -> None:
+    """Wagtail's login form, as a board member fills it."""
+    page.goto("/admin/")
+    page.get_by_label("Номер участка (логин)").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from billing.models import Article
 from members.models import PlotClaim
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in_to_admin
 from tests.browser.test_layout import WIDTHS, audit
 from tests.browser.test_treasurer_journey import TREASURER, TREASURER_PASSWORD, treasurer_group
 from tests.factories import ArticleFactory, ChargeFactory, PaymentFactory, PlotFactory, UserFactory
@@ -38,10 +38,7 @@ def sign_in(browser, live_server, width):
     context = browser.new_context(base_url=live_server.url, locale="ru-RU", viewport={"width": width, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto("/admin/")
-    page.get_by_label("Номер участка (логин)").fill(TREASURER)
-    page.get_by_label("Пароль").fill(TREASURER_PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    log_in_to_admin(page, TREASURER, TREASURER_PASSWORD)
     expect(page.locator("#wagtail-sidebar")).to_be_attached()
     return context, page
 

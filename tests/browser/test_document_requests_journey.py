@@ -10,7 +10,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from members.meetings.models import DocumentRequest, Person
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in_to_admin
 from tests.browser.test_layout import WIDTHS, audit, log_in, open_at, open_cabinet_item
 from tests.factories import PASSWORD, UserFactory
 
@@ -64,10 +64,7 @@ def test_a_member_asks_the_secretary_answers_the_member_downloads(browser, live_
     secretary = UserFactory(username=SECRETARY, email="sekretar@example.org", password=SECRETARY_PASSWORD)
     secretary.groups.add(secretary_group())
     context, page = open_at(browser, live_server, 1280)
-    page.goto("/admin/")
-    page.get_by_label("Номер участка (логин)").fill(SECRETARY)
-    page.get_by_label("Пароль").fill(SECRETARY_PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    log_in_to_admin(page, SECRETARY, SECRETARY_PASSWORD)
     page.locator("#wagtail-sidebar").get_by_role("link", name="Запросы документов").click()
     row = page.locator("tr", has=page.get_by_text("Иванов Иван Иванович"))
     expect(row).to_contain_text((found.due_on).strftime("%d.%m.%Y"))

@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.meetings.models import Meeting, MeetingsPage, Vote
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in_to_admin
 from tests.browser.test_layout import audit, log_in, open_at, open_cabinet_item
 from tests.factories import PASSWORD, UserFactory
 from tests.home.factories import publish
@@ -70,10 +70,7 @@ def shot(page, name: str) -> None:
 
 def secretary_page(browser, live_server, width=1280):
     context, page = open_at(browser, live_server, width)
-    page.goto("/admin/")
-    page.get_by_label("Номер участка (логин)").fill(SECRETARY)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    log_in_to_admin(page, SECRETARY, PASSWORD)
     page.locator("#wagtail-sidebar").get_by_role("link", name="Общие собрания").click()
     return context, page
 
@@ -211,11 +208,11 @@ def close_meeting(page, meeting: Meeting) -> None:
     expect(counts.nth(0)).to_contain_text(
         "За — 3, против — 1, воздержались — 1; присутствовали (голосующие по вопросу) — 5."
     )
-    expect(counts.nth(0)).to_contain_text("Нужно: не менее 2/3 присутствующих. Решение не принято.")
+    expect(counts.nth(0)).to_contain_text("Нужно: не менее 2/3 присутствующих. Решение не принято (60,0 % «за»).")
     expect(counts.nth(1)).to_contain_text(
         "За — 4, против — 1, воздержались — 0; присутствовали (голосующие по вопросу) — 5."
     )
-    expect(counts.nth(1)).to_contain_text("Нужно: простое большинство. Решение принято.")
+    expect(counts.nth(1)).to_contain_text("Нужно: простое большинство. Решение принято (80,0 % «за»).")
     expect(page.get_by_role("main")).to_contain_text("Кворум: есть")
     expect(page.get_by_role("region", name="Кто как голосовал")).to_contain_text(
         "заменил голос на сайте «воздержался»"

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from billing.models import Meter, Reading
 from members.models import PlotClaim, ReadingSubmission
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in_to_admin
 from tests.browser.test_layout import WIDTHS, audit, log_in, open_at, open_cabinet_item
 from tests.browser.test_treasurer_journey import TREASURER, TREASURER_PASSWORD, open_billing_item, treasurer_group
 from tests.factories import (
@@ -77,10 +77,7 @@ def test_member_submits_and_the_treasurer_accepts(browser, live_server, member_2
     treasurer = UserFactory(username=TREASURER, email="kaznachei@example.org", password=TREASURER_PASSWORD)
     treasurer.groups.add(treasurer_group())
     context, page = open_at(browser, live_server, 1280)
-    page.goto("/admin/")
-    page.get_by_label("Номер участка (логин)").fill(TREASURER)
-    page.get_by_label("Пароль").fill(TREASURER_PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    log_in_to_admin(page, TREASURER, TREASURER_PASSWORD)
     open_billing_item(page, "Показания садоводов")
     expect(page.locator("h1")).to_contain_text("Показания садоводов")
     row = page.locator("tr", has=page.get_by_text("269, SN-269"))

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from members.models import PlotClaim
 from tests.billing.reconciliation_data import golden_269
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, log_in_to_admin
 from tests.browser.test_layout import WIDTHS, audit, log_in, open_at, open_cabinet_item
 from tests.browser.test_treasurer_journey import TREASURER, TREASURER_PASSWORD, open_billing_item, treasurer_group
 from tests.factories import PASSWORD, PlotClaimFactory, UserFactory
@@ -62,10 +62,7 @@ def test_treasurer_downloads_one_акт_and_a_batch_of_them(page, live_server, m
     golden_269(270)
     treasurer = UserFactory(username=TREASURER, email="kaznachei@example.org", password=TREASURER_PASSWORD)
     treasurer.groups.add(treasurer_group())
-    page.goto("/admin/")
-    page.get_by_label("Номер участка (логин)").fill(TREASURER)
-    page.get_by_label("Пароль").fill(TREASURER_PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    log_in_to_admin(page, TREASURER, TREASURER_PASSWORD)
     open_billing_item(page, "Акты сверки")
     expect(page.locator("h1")).to_contain_text("Акты сверки")
     page.screenshot(path=str(SCREENSHOTS / "reconciliation" / "admin.png"), full_page=True)
