@@ -215,3 +215,22 @@ def test_the_count_takes_a_fixed_number_of_queries(django_assert_num_queries):
         voting.cast_online(m.pk, person(f"Член {n}").pk, choices(m, "for", "against", "abstained"))
     with django_assert_num_queries(4):
         assert voting.count_votes(m).members_present == 30
+
+
+def test_a_ballot_is_written_in_the_same_queries_for_3_or_12_items():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def ballot_queries(items: int, write) -> int:
+        m = published(items=[("other", f"Вопрос {n}") for n in range(items)])
+        who = person(f"Член {items}")
+        voting.cast_online(m.pk, who.pk, {item.pk: "for" for item in m.items.all()[:1]})  # one vote to change
+        with CaptureQueriesContext(connection) as captured:
+            write(m, who, {item.pk: "against" for item in m.items.all()})
+        assert Vote.objects.filter(meeting=m, person=who, choice="against").count() == items
+        return len(captured) - 1  # the items' query of the dict above
+
+    online = lambda m, who, c: voting.cast_online(m.pk, who.pk, c)  # noqa: E731
+    paper = lambda m, who, c: voting.enter_paper(m.pk, who.pk, c, None)  # noqa: E731
+    assert ballot_queries(3, online) == ballot_queries(12, online)
+    assert ballot_queries(3, paper) == ballot_queries(12, paper)
